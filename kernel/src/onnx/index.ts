@@ -1,0 +1,10 @@
+/** ONNX graph reading, linear-weight discovery and rewriting to quantized operators. */
+export * from "./proto";
+export * from "./tensor";
+export * from "./graph-index";
+export * from "./linear-weights";
+export * from "./rewrite-linear";
+export * from "./quantized-weight";
+export * from "./matmul-int8";
+export * from "./matmul-bnb4";
+export * from "./quantize-graph";

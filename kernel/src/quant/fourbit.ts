@@ -1,0 +1,178 @@
+/**
+ * Block-wise 4-bit quantization with bitsandbytes' NF4 and FP4 code tables.
+ *
+ * Layout (the one bitsandbytes and onnxruntime's MatMulBnb4 use):
+ * - Input: `length` float32 values, flattened row-major. For a linear weight this is the
+ *   PyTorch layout `[out_features, in_features]`, that is ONNX MatMul's `[K, N]` B transposed.
+ * - Blocks: consecutive runs of `blockSize` values in that flat order (a block may span rows),
+ *   the last block may be partial. `absmax` has `ceil(length / blockSize)` float32 entries.
+ * - Codes: each value is multiplied in float32 by the float32 reciprocal of its block's absmax
+ *   and mapped to a 4-bit code with the kernels' decision thresholds (ties go to the lower
+ *   code). A block whose absmax is 0 uses reciprocal 0, so its values get the code of 0.
+ * - Packing: `ceil(length / 2)` bytes, element `2i` in the HIGH nibble and element `2i + 1` in
+ *   the low nibble of byte `i`; an odd length leaves the last low nibble 0.
+ * - Dequantization: `code_value * absmax`, rounded to float32.
+ */
+
+import { FP4_CODE_VALUES, FP4_MAGNITUDE_THRESHOLDS, FP4_SIGN_BIT, NF4_CODE_VALUES, NF4_THRESHOLDS } from "./codes";
+import { assertFinite } from "./finite";
+import { blockCount, packedLength4bit, validateBlockSize } from "./layout";
+
+/** The two 4-bit data types of bitsandbytes. */
+export type FourBitType = "nf4" | "fp4";
+
+/** The 4-bit data types with their code tables, indexed by code. */
+export const FOUR_BIT_CODE_TABLES: Readonly<Record<FourBitType, readonly number[]>> = Object.freeze({
+  nf4: NF4_CODE_VALUES,
+  fp4: FP4_CODE_VALUES,
+});
+
+/** A tensor quantized block-wise to 4 bits; see the module comment for the layout. */
+export interface FourBitTensor {
+  type: FourBitType;
+  /** Values per block, a power of two from 16 to 4096. */
+  blockSize: number;
+  /** Number of quantized values. */
+  length: number;
+  /** `ceil(length / 2)` bytes of codes, element `2i` in the high nibble of byte `i`. */
+  packed: Uint8Array;
+  /** `ceil(length / blockSize)` float32 block absmax values. */
+  absmax: Float32Array;
+}
+
+/** Options of {@link quantize4bit}. */
+export interface Quantize4bitOptions {
+  /** Code table: `"nf4"` (default) or `"fp4"`. */
+  type?: FourBitType;
+  /** Values per block, a power of two from 16 to 4096 (default 64). */
+  blockSize?: number;
+  /** Tensor name used in error messages. */
+  name?: string;
+}
+
+const [T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14] = NF4_THRESHOLDS as number[];
+
+/**
+ * Returns the NF4 code of a normalized float32 value with four comparisons, as bitsandbytes'
+ * `dQuantizeNF4` decision tree does.
+ */
+export function nf4Code(x: number): number {
+  if (x > T7!) {
+    if (x > T11!) {
+      if (x > T13!) return x > T14! ? 15 : 14;
+      return x > T12! ? 13 : 12;
+    }
+    if (x > T9!) return x > T10! ? 11 : 10;
+    return x > T8! ? 9 : 8;
+  }
+  if (x > T3!) {
+    if (x > T5!) return x > T6! ? 7 : 6;
+    return x > T4! ? 5 : 4;
+  }
+  if (x > T1!) return x > T2! ? 3 : 2;
+  return x > T0! ? 1 : 0;
+}
+
+const [F0, F1, F2, F3, F4, F5, F6] = FP4_MAGNITUDE_THRESHOLDS.map((entry) => entry.threshold);
+
+/**
+ * Returns the FP4 code of a normalized float32 value, as bitsandbytes' `dQuantizeFP4` does:
+ * the sign bit for `x < 0` (so -0 is positive), then the magnitude by its pivots.
+ */
+export function fp4Code(x: number): number {
+  const sign = x < 0 ? FP4_SIGN_BIT : 0;
+  const magnitude = Math.abs(x);
+  let code: number;
+  if (magnitude > F3!) {
+    if (magnitude > F5!) code = magnitude > F6! ? 0b011 : 0b010;
+    else code = magnitude > F4! ? 0b101 : 0b100;
+  } else if (magnitude > F1!) {
+    code = magnitude > F2! ? 0b111 : 0b110;
+  } else {
+    code = magnitude > F0! ? 0b001 : 0b000;
+  }
+  return code + sign;
+}
+
+/**
+ * Quantizes `values` block-wise to NF4 or FP4.
+ *
+ * @param values float32 values flattened row-major (`[out_features, in_features]` for a linear
+ *   weight); any length, the last block may be partial.
+ * @returns packed codes (`ceil(length / 2)` bytes, even element in the high nibble) and
+ *   `ceil(length / blockSize)` float32 absmax values.
+ * @throws RangeError for a non-finite value or an invalid block size.
+ */
+export function quantize4bit(values: Float32Array, options: Quantize4bitOptions = {}): FourBitTensor {
+  const { type = "nf4", blockSize = 64, name = "tensor" } = options;
+  validateBlockSize(blockSize);
+  const codeOf = codeFunction(type);
+  assertFinite(values, name);
+
+  const length = values.length;
+  const absmax = new Float32Array(blockCount(length, blockSize));
+  const packed = new Uint8Array(packedLength4bit(length));
+  for (let block = 0; block < absmax.length; block++) {
+    const start = block * blockSize;
+    const end = Math.min(start + blockSize, length);
+
+    // Find the block's absmax and its float32 reciprocal.
+    let blockAbsmax = 0;
+    for (let i = start; i < end; i++) {
+      const magnitude = Math.abs(values[i]!);
+      if (magnitude > blockAbsmax) blockAbsmax = magnitude;
+    }
+    absmax[block] = blockAbsmax;
+    const inverseScale = blockAbsmax === 0 ? 0 : Math.fround(1 / blockAbsmax);
+
+    // Encode; blockSize is even, so a block starts on a byte boundary.
+    for (let i = start; i < end; i += 2) {
+      const high = codeOf(Math.fround(values[i]! * inverseScale));
+      const low = i + 1 < end ? codeOf(Math.fround(values[i + 1]! * inverseScale)) : 0;
+      packed[i >> 1] = (high << 4) | low;
+    }
+  }
+  return { type, blockSize, length, packed, absmax };
+}
+
+/**
+ * Dequantizes a {@link FourBitTensor} into `length` float32 values in the original flat order.
+ * @param out optional destination with at least `length` elements.
+ */
+export function dequantize4bit(tensor: FourBitTensor, out = new Float32Array(tensor.length)): Float32Array {
+  const { type, blockSize, length, packed, absmax } = tensor;
+  checkFourBitTensor(tensor);
+  if (out.length < length) {
+    throw new RangeError(`dequantize4bit: output has ${out.length} elements, needs ${length}.`);
+  }
+  const table = Float32Array.from(FOUR_BIT_CODE_TABLES[type]);
+  for (let i = 0; i < length; i++) {
+    const byte = packed[i >> 1]!;
+    const code = (i & 1) === 0 ? byte >> 4 : byte & 0x0f;
+    out[i] = table[code]! * absmax[Math.floor(i / blockSize)]!;
+  }
+  return out;
+}
+
+/** Checks that a {@link FourBitTensor}'s buffers have the lengths its layout requires. */
+export function checkFourBitTensor(tensor: FourBitTensor): void {
+  const { type, blockSize, length, packed, absmax } = tensor;
+  if (!(type in FOUR_BIT_CODE_TABLES)) {
+    throw new RangeError(`Unknown 4-bit type "${String(type)}"; use "nf4" or "fp4".`);
+  }
+  validateBlockSize(blockSize);
+  if (packed.length !== packedLength4bit(length)) {
+    throw new RangeError(`4-bit tensor of ${length} values needs ${packedLength4bit(length)} packed bytes, got ${packed.length}.`);
+  }
+  if (absmax.length !== blockCount(length, blockSize)) {
+    throw new RangeError(
+      `4-bit tensor of ${length} values with block size ${blockSize} needs ${blockCount(length, blockSize)} absmax values, got ${absmax.length}.`,
+    );
+  }
+}
+
+function codeFunction(type: FourBitType): (x: number) => number {
+  if (type === "nf4") return nf4Code;
+  if (type === "fp4") return fp4Code;
+  throw new RangeError(`quantType must be "nf4" or "fp4", got ${JSON.stringify(type)}.`);
+}
