@@ -1,0 +1,130 @@
+/** The loaded model: an onnxruntime session with its weights' summary, footprint and tasks. */
+
+import * as ort from "onnxruntime-node";
+
+import type { Histogram, TensorStatistics } from "../display/payloads";
+import { MIME_BUNDLE_METHOD, type MimeBundle } from "../jupyter/display-channel";
+import type { LinearLayerInfo, SkippedLinearNode, WeightSchemeName } from "../onnx";
+import { embedSequences } from "./tasks/embed";
+import { fillMask, type FillMaskOptions, type MaskPrediction } from "./tasks/fill-mask";
+import type { BatchOptions, TaskContext } from "./tasks/run-batches";
+import type { MemoryFootprint } from "./footprint";
+import type { DnaTokenizer } from "./tokenizer";
+
+/** One linear weight with the distribution of the values the model computes with. */
+export interface WeightLayer extends LinearLayerInfo {
+  statistics: TensorStatistics;
+  histogram: Histogram;
+}
+
+/** Everything a {@link DnaModel} is built from. */
+export interface DnaModelInit {
+  name: string;
+  directory: string;
+  onnxPath: string;
+  config: Record<string, unknown>;
+  scheme: WeightSchemeName;
+  blockSize?: number;
+  layers: WeightLayer[];
+  skipped: SkippedLinearNode[];
+  footprint: MemoryFootprint;
+  session: ort.InferenceSession;
+  tokenizer: DnaTokenizer;
+  warn: (message: string) => void;
+}
+
+/** A DNA language model loaded with onnxruntime, with fp32, INT8 or 4-bit linear weights. */
+export class DnaModel {
+  /** Short label: the model directory's base name. */
+  readonly name: string;
+  readonly directory: string;
+  /** The ONNX file that was read. */
+  readonly onnxPath: string;
+  /** Contents of config.json. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Storage scheme of the linear weights. */
+  readonly scheme: WeightSchemeName;
+  /** Block size of the 4-bit scheme. */
+  readonly blockSize: number | undefined;
+  /** Linear weights in graph order, with statistics and histograms of their stored values. */
+  readonly layers: readonly WeightLayer[];
+  /** MatMul and Gemm nodes with a constant weight that were left in fp32, with the reason. */
+  readonly skipped: readonly SkippedLinearNode[];
+  readonly session: ort.InferenceSession;
+  readonly tokenizer: DnaTokenizer;
+
+  private readonly footprint: MemoryFootprint;
+  private readonly warn: (message: string) => void;
+
+  constructor(init: DnaModelInit) {
+    this.name = init.name;
+    this.directory = init.directory;
+    this.onnxPath = init.onnxPath;
+    this.config = Object.freeze({ ...init.config });
+    this.scheme = init.scheme;
+    this.blockSize = init.blockSize;
+    this.layers = Object.freeze([...init.layers]);
+    this.skipped = Object.freeze([...init.skipped]);
+    this.footprint = init.footprint;
+    this.session = init.session;
+    this.tokenizer = init.tokenizer;
+    this.warn = init.warn;
+  }
+
+  /** Returns the bytes of all weights as the session holds them, with a breakdown by role. */
+  getMemoryFootprint(): MemoryFootprint {
+    return structuredClone(this.footprint);
+  }
+
+  /**
+   * Embeds DNA sequences (mean-pooled last hidden state, padding excluded).
+   * @returns one Float32Array of length hidden_size per sequence.
+   */
+  embed(sequences: readonly string[], options: BatchOptions = {}): Promise<Float32Array[]> {
+    return embedSequences(this.taskContext(), sequences, options);
+  }
+
+  /** Predicts the top-k tokens with probabilities at each `[MASK]` of each sequence. */
+  fillMask(sequences: readonly string[], options: FillMaskOptions = {}): Promise<MaskPrediction[][]> {
+    return fillMask(this.taskContext(), sequences, options);
+  }
+
+  /** Releases the onnxruntime session; the model cannot run afterwards. */
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+
+  /** Returns a one-paragraph text summary: scheme, layers and footprint. */
+  describe(): string {
+    const { totalBytes, linearWeights } = this.footprint;
+    const scheme = this.scheme === "nf4" || this.scheme === "fp4" ? `${this.scheme}, block ${this.blockSize}` : this.scheme;
+    const ratio = linearWeights.fp32Bytes > 0 ? linearWeights.storedBytes / linearWeights.fp32Bytes : 1;
+    return [
+      `DnaModel ${this.name} (${scheme}) from ${this.onnxPath}`,
+      `  linear weights: ${linearWeights.quantizedCount} of ${linearWeights.count} quantized, ${formatBytes(linearWeights.storedBytes)} (${ratio.toFixed(3)}x of fp32 ${formatBytes(linearWeights.fp32Bytes)})`,
+      `  all weights: ${formatBytes(totalBytes)}`,
+      ...(this.skipped.length > 0 ? [`  left in fp32: ${this.skipped.map((entry) => `${entry.name} (${entry.reason})`).join("; ")}`] : []),
+    ].join("\n");
+  }
+
+  /** Returns the bundle the dnaquant kernel shows when the model is a cell's last expression. */
+  [MIME_BUNDLE_METHOD](): MimeBundle {
+    return { data: { "text/plain": this.describe() } };
+  }
+
+  private taskContext(): TaskContext {
+    return { session: this.session, tokenizer: this.tokenizer, warn: this.warn };
+  }
+}
+
+/** Formats a byte count with binary units, such as `1.25 MiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(2)} ${units[unit]}`;
+}
