@@ -1,0 +1,13 @@
+import * as path from "node:path";
+
+/** Repository root. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** The bundled default model. */
+export const BUNDLED_MODEL = path.join(REPO_ROOT, "kernel", "models", "tiny-dnabert2");
+
+/** Bundled DNA data. */
+export const DATA_DIR = path.join(REPO_ROOT, "kernel", "data");
+
+/** Test fixtures with their provenance. */
+export const FIXTURES_DIR = path.join(REPO_ROOT, "test", "fixtures");

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { resolveLoadOptions } from "../../../kernel/src/model";
+
+describe("resolveLoadOptions", () => {
+  it("defaults to fp32", () => {
+    assert.equal(resolveLoadOptions({}).scheme, null);
+  });
+
+  it("maps loadIn4bit to NF4 block 64", () => {
+    assert.deepEqual(resolveLoadOptions({ loadIn4bit: true }).scheme, { kind: "4bit", type: "nf4", blockSize: 64 });
+  });
+
+  it("maps loadIn8bit to INT8", () => {
+    assert.deepEqual(resolveLoadOptions({ loadIn8bit: true, deviceMap: "cpu" }).scheme, { kind: "int8" });
+  });
+
+  it("rejects both quantization flags", () => {
+    assert.throws(() => resolveLoadOptions({ loadIn8bit: true, loadIn4bit: true }), /loadIn8bit and loadIn4bit are both true; choose one/);
+  });
+
+  it("rejects an unknown quantType", () => {
+    assert.throws(() => resolveLoadOptions({ loadIn4bit: true, quantType: "int3" as "nf4" }), /quantType must be one of "nf4", "fp4", got "int3"/);
+  });
+
+  it("rejects a block size that is not a power of two", () => {
+    assert.throws(() => resolveLoadOptions({ loadIn4bit: true, blockSize: 100 }), /blockSize must be a power of two .* got 100/);
+  });
+
+  it("rejects a GPU device map", () => {
+    assert.throws(() => resolveLoadOptions({ deviceMap: "cuda:0" }), /deviceMap "cuda:0" is not supported.*use "auto" or "cpu"/);
+  });
+
+  it("rejects a flag that is not boolean", () => {
+    assert.throws(() => resolveLoadOptions({ loadIn8bit: "yes" as unknown as boolean }), TypeError);
+  });
+});
