@@ -6,4 +6,5 @@ export * from "./quant";
 export * from "./onnx";
 export * from "./model";
 export * from "./display";
+export * from "./data";
 export { MIME_BUNDLE_METHOD, type MimeBundle, type DisplayBundle } from "./jupyter/display-channel";
