@@ -1,0 +1,19 @@
+/**
+ * dnaquant-jupyterlab: JupyterLab 4 MIME renderers for dnaquant outputs.
+ *
+ * Each renderer lives in its own folder (one per MIME type) and exports an
+ * `IRenderMime.IExtension`. The default export lists them all, and JupyterLab loads it as this
+ * package's `mimeExtension`.
+ */
+
+import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
+
+import { weightsExtension } from "./weights/renderer";
+
+export { validateWeightsPayload, WEIGHTS_MIME_TYPE, WEIGHTS_PAYLOAD_VERSION } from "./weights/payload";
+export { RenderedWeights, weightsExtension, weightsRendererFactory } from "./weights/renderer";
+
+/** The MIME extensions of this package, one per MIME type. */
+const extensions: ReadonlyArray<IRenderMime.IExtension> = [weightsExtension];
+
+export default extensions;
