@@ -5,15 +5,14 @@ import type { DnaModel } from "../model/dna-model";
 import { weightsBundle } from "./weights";
 
 /**
- * Sends a bundle as a display output when running in the dnaquant kernel.
- * @returns the bundle, so that code outside Jupyter can use or save it.
+ * Sends a bundle as a display output when running in the dnaquant kernel, and does nothing
+ * elsewhere. Outside Jupyter, build the bundle with the matching `...Bundle` function instead.
  */
-export function display(bundle: MimeBundle): MimeBundle {
+export function display(bundle: MimeBundle): void {
   getDisplayFunction()?.(bundle);
-  return bundle;
 }
 
 /** Shows the per-layer weight distributions of a model (rendered by the dnaquant JupyterLab extension). */
-export function showWeights(model: DnaModel): MimeBundle {
-  return display(weightsBundle(model));
+export function showWeights(model: DnaModel): void {
+  display(weightsBundle(model));
 }
