@@ -57,8 +57,21 @@ install_npm_packages() {
     return 0
   fi
   log "installing npm packages from package-lock.json"
-  (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$REPO_ROOT" && run_logged npm-ci npm ci --no-audit --no-fund --loglevel=error)
   printf '%s\n' "$hash" >"$stamp"
+}
+
+# Runs a command with its output in .cache/logs/NAME.log, printing the end of the log on failure.
+# Usage: run_logged NAME COMMAND...
+run_logged() {
+  local name="$1"
+  shift
+  local log_file="$REPO_ROOT/.cache/logs/$name.log"
+  mkdir -p "$(dirname "$log_file")"
+  if ! "$@" >"$log_file" 2>&1; then
+    tail -n 40 "$log_file" >&2
+    die "$name failed; the full output is in $log_file"
+  fi
 }
 
 # Runs "$@" when any file under the given inputs is newer than the stamp, then touches the stamp.
@@ -82,17 +95,17 @@ rebuild_if_stale() {
 
 build_kernel_package() {
   log "building the dnaquant library and kernel (TypeScript)"
-  "${TSC[@]}" -b "$REPO_ROOT/kernel"
+  run_logged tsc-kernel "${TSC[@]}" -b "$REPO_ROOT/kernel"
 }
 
 build_extension() {
-  log "building the JupyterLab extension (prebuilt, about a minute)"
-  (cd "$REPO_ROOT" && npm run --silent build -w extension)
+  log "building the JupyterLab extension (prebuilt, about 20 s)"
+  (cd "$REPO_ROOT" && run_logged build-extension npm run build -w extension)
 }
 
 build_lab_host() {
   log "building the local JupyterLab front end"
-  (cd "$REPO_ROOT" && npm run --silent build -w lab)
+  (cd "$REPO_ROOT" && run_logged build-lab npm run build -w lab)
 }
 
 # Registers the dnaquant kernel and links the prebuilt extension where Jupyter finds them.
@@ -123,7 +136,8 @@ main() {
     "$REPO_ROOT/kernel/src/display/payloads.ts" "$REPO_ROOT/package-lock.json" -- build_extension
   if [ "$JUPYTER_MODE" = bundled ]; then
     rebuild_if_stale "$REPO_ROOT/lab/build/.dnaquant-built" \
-      "$REPO_ROOT/lab/src" "$REPO_ROOT/lab/package.json" "$REPO_ROOT/package-lock.json" -- build_lab_host
+      "$REPO_ROOT/lab/src" "$REPO_ROOT/lab/build.js" "$REPO_ROOT/lab/rspack.config.js" "$REPO_ROOT/lab/package.json" \
+      "$REPO_ROOT/package-lock.json" -- build_lab_host
   fi
   register_with_jupyter
   log "setup complete ($JUPYTER_MODE Jupyter)"
