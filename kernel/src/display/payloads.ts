@@ -35,7 +35,7 @@ export interface TensorStatistics {
   std: number;
 }
 
-/** Distribution of one linear weight as the model holds it. */
+/** Distribution of one linear weight as the model stores it. */
 export interface WeightLayerPayload {
   /** Layer name: the ONNX node name of the MatMul or Gemm, such as `/layers.0/Wqkv/MatMul`. */
   name: string;

@@ -71,7 +71,7 @@ export class DnaModel {
     this.warn = init.warn;
   }
 
-  /** Returns the bytes of all weights as the session holds them, with a breakdown by role. */
+  /** Returns the bytes of all weights as the session stores them, with a breakdown by role. */
   getMemoryFootprint(): MemoryFootprint {
     return structuredClone(this.footprint);
   }

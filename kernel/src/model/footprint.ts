@@ -1,5 +1,5 @@
 /**
- * Memory footprint of a model's weights as the onnxruntime session holds them, split into
+ * Memory footprint of a model's weights as the onnxruntime session stores them. It is split into
  * quantized weight codes, quantization metadata and unquantized tensors.
  */
 

@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 import * as ort from "onnxruntime-node";
 
-import { decodeModel, encodeModel, quantizeLinearWeights, type onnx } from "../onnx";
+import { decodeModel, encodeModel, quantizeLinearWeights, type onnx, type WeightSchemeName } from "../onnx";
 import { histogram, tensorStatistics } from "../quant";
 import { DnaModel, type WeightLayer } from "./dna-model";
 import { measureFootprint } from "./footprint";
@@ -54,7 +54,9 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
 
   // Create the session from the rewritten graph; its bytes are released after this call.
   const session = await createSession(model, files.onnxPath, resolved.numThreads);
-  const scheme = resolved.scheme === null ? "fp32" : resolved.scheme.kind === "int8" ? "int8" : resolved.scheme.type;
+  let scheme: WeightSchemeName = "fp32";
+  if (resolved.scheme?.kind === "int8") scheme = "int8";
+  if (resolved.scheme?.kind === "4bit") scheme = resolved.scheme.type;
   const dnaModel = new DnaModel({
     name: path.basename(files.directory),
     directory: files.directory,

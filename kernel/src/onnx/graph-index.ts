@@ -5,7 +5,7 @@
 
 import { onnx } from "./proto";
 
-/** Where a constant tensor is defined. */
+/** Origin of a constant tensor: an initializer or a Constant node. */
 export type ConstantOrigin = "initializer" | "constant-node";
 
 /** A constant tensor of the graph with where it is defined. */

@@ -1,7 +1,7 @@
 /**
- * Quantizing every linear weight of a model in place: read each constant weight, quantize it
- * for the chosen operator, rewrite its nodes, and drop the float32 tensor unless a non-linear
- * node (such as the Gather of tied embeddings) still reads it.
+ * Quantization of every linear weight of a model in place. Each constant weight is read,
+ * quantized for the chosen operator and its nodes rewritten. Its float32 tensor is dropped unless
+ * a non-linear node, such as the Gather of tied embeddings, still reads it.
  */
 
 import type { FourBitType } from "../quant";
@@ -14,13 +14,13 @@ import type { QuantizedWeight } from "./quantized-weight";
 import { ensureOpsetImport, MICROSOFT_DOMAIN, rewriteLinearNode } from "./rewrite-linear";
 import { readFloatTensor, tensorByteLength } from "./tensor";
 
-/** How linear weights are stored: INT8 per output channel, or 4-bit block-wise. */
+/** Storage of linear weights: INT8 per output channel, or 4-bit block-wise. */
 export type WeightScheme = { kind: "int8" } | { kind: "4bit"; type: FourBitType; blockSize: number };
 
 /** Storage scheme name of one weight. */
 export type WeightSchemeName = "fp32" | "int8" | FourBitType;
 
-/** What a stored tensor is for, in the memory footprint. */
+/** Purpose of a stored tensor, as the memory footprint counts it. */
 export type TensorRole = "quantized-weight" | "quantization-metadata" | "unquantized";
 
 /** One linear weight after loading. */

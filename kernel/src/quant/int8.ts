@@ -61,7 +61,7 @@ export function quantizeInt8Rowwise(values: Float32Array, rows: number, cols: nu
     // Encode, clamping the rare product that rounds just past 127.
     for (let i = start; i < end; i++) {
       const code = roundHalfEven(Math.fround(values[i]! * inverseScale));
-      codes[i] = code > INT8_MAX_CODE ? INT8_MAX_CODE : code < -INT8_MAX_CODE ? -INT8_MAX_CODE : code;
+      codes[i] = Math.max(-INT8_MAX_CODE, Math.min(INT8_MAX_CODE, code));
     }
   }
   return { rows, cols, codes, scales };

@@ -92,9 +92,12 @@ export function errorMetrics(reference: ArrayLike<number>, approximation: ArrayL
   }
   const mse = n === 0 ? 0 : squaredError / n;
   const { std } = tensorStatistics(reference);
+  // A constant reference has no variance: its relative MSE is 0 when exact, otherwise Infinity.
+  let relativeMse = mse === 0 ? 0 : Infinity;
+  if (std > 0) relativeMse = mse / (std * std);
   return {
     mse,
-    relativeMse: std === 0 ? (mse === 0 ? 0 : Infinity) : mse / (std * std),
+    relativeMse,
     sqnrDb: mse === 0 ? Infinity : 10 * Math.log10(signalPower / n / mse),
     maxAbsError,
     meanAbsError: n === 0 ? 0 : absError / n,

@@ -2,7 +2,7 @@
 
 import { runInBatches, type BatchOptions, type TaskContext } from "./run-batches";
 
-/** Name of the graph output that holds the encoder's last hidden state. */
+/** Name of the graph output with the encoder's last hidden state. */
 export const LAST_HIDDEN_STATE = "last_hidden_state";
 
 /**

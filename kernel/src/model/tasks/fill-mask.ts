@@ -2,7 +2,7 @@
 
 import { runInBatches, type BatchOptions, type TaskContext } from "./run-batches";
 
-/** Name of the graph output that holds the MLM head's logits. */
+/** Name of the graph output with the MLM head's logits. */
 export const LOGITS = "logits";
 
 /** One predicted token. */

@@ -8,7 +8,7 @@ import * as ort from "onnxruntime-node";
 import { checkSequenceList } from "../dna";
 import type { DnaTokenizer, EncodedBatch } from "../tokenizer";
 
-/** What a task needs from a loaded model. */
+/** Session, tokenizer and warning callback of a loaded model, as the tasks use them. */
 export interface TaskContext {
   session: ort.InferenceSession;
   tokenizer: DnaTokenizer;
