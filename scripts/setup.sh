@@ -6,6 +6,8 @@
 # Usage: scripts/setup.sh [--with-test-tools]
 #   --with-test-tools  also install Chromium and the Jupyter kernel test suite from Debian.
 
+set -euo pipefail
+
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/jupyter-mode.sh"
 

@@ -6,6 +6,8 @@
 # Usage: scripts/start.sh [--port PORT] [--notebook-dir DIR]
 # DNAQUANT_JUPYTER=pip uses an existing pip-installed JupyterLab 4 instead of the bundled one.
 
+set -euo pipefail
+
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/jupyter-mode.sh"
 

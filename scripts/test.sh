@@ -5,6 +5,8 @@
 #
 # Usage: scripts/test.sh [unit|integration|browser ...]   (default: all three levels)
 
+set -euo pipefail
+
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 # The tests drive Debian's Jupyter and the bundled JupyterLab, whatever Jupyter the user has.

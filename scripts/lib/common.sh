@@ -1,0 +1,35 @@
+# Shared settings of the dnaquant scripts: paths, a project-local Jupyter environment, logging.
+# Sourced by setup.sh, start.sh and test.sh; it changes nothing outside the repository.
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export REPO_ROOT
+
+# Everything Jupyter writes (kernel specs, runtime files, settings) stays in this folder.
+JUPYTER_ENV="$REPO_ROOT/.jupyter-env"
+export JUPYTER_ENV
+export JUPYTER_CONFIG_DIR="$JUPYTER_ENV/config"
+export JUPYTER_DATA_DIR="$JUPYTER_ENV/data"
+export JUPYTER_RUNTIME_DIR="$JUPYTER_ENV/runtime"
+export IPYTHONDIR="$JUPYTER_ENV/ipython"
+export JUPYTER_PATH="$JUPYTER_ENV/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+export JUPYTER_PLATFORM_DIRS=1
+
+# npm's cache goes into the project unless the user chose one.
+export npm_config_cache="${npm_config_cache:-$REPO_ROOT/.cache/npm}"
+# onnxruntime-node's install script would download a CUDA provider; the CPU binaries ship in the package.
+export ONNXRUNTIME_NODE_INSTALL=skip
+
+# Debian's Python sees Debian's Jupyter packages; the python3 on PATH may be another build.
+DEBIAN_PYTHON="${DNAQUANT_DEBIAN_PYTHON:-/usr/bin/python3}"
+TSC=(node "$REPO_ROOT/node_modules/typescript/bin/tsc")
+
+log() {
+  printf '[dnaquant] %s\n' "$*" >&2
+}
+
+die() {
+  printf '[dnaquant] error: %s\n' "$*" >&2
+  exit 1
+}
