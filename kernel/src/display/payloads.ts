@@ -49,6 +49,8 @@ export interface WeightLayerPayload {
   statistics: TensorStatistics;
   /** Histogram of the same values. */
   histogram: Histogram;
+  /** Histogram of the float32 weights divided by their block absmax, when computed. */
+  normalized?: NormalizedWeightHistogram;
 }
 
 /** Payload of {@link WEIGHTS_MIME_TYPE}. */
@@ -60,4 +62,82 @@ export interface WeightsPayload {
   scheme: string;
   /** One entry per linear weight, in graph order. */
   layers: WeightLayerPayload[];
+  /** Code levels for the normalized histograms, present when any layer has one. */
+  codeLevels?: CodeLevels;
+}
+
+/**
+ * Histogram of one weight's values divided by the absmax of their block, so that they lie in
+ * [-1, 1] where the 4-bit code levels and the INT8 grid are drawn.
+ */
+export interface NormalizedWeightHistogram {
+  /** Block size of the normalization (values per absmax). */
+  blockSize: number;
+  /** Histogram over [-1, 1]. */
+  histogram: Histogram;
+}
+
+/** Code levels drawn over normalized weight histograms, on the [-1, 1] scale. */
+export interface CodeLevels {
+  /** The 16 NF4 code values, ascending. */
+  nf4: number[];
+  /** The 16 FP4 code values by code (not sorted; 0 appears twice as +0 and -0). */
+  fp4: number[];
+  /** Spacing of the symmetric INT8 grid: 1 / 127. */
+  int8Step: number;
+}
+
+/** MIME type of the quantization-error output. */
+export const ERROR_MIME_TYPE = "application/vnd.dnaquant.error+json";
+
+/** Version of the error payload; a renderer rejects versions it does not know. */
+export const ERROR_PAYLOAD_VERSION = 1;
+
+/** One quantization scheme compared in an error payload. */
+export interface ErrorSchemePayload {
+  /** Identifier used as key in the per-layer maps, such as `nf4-64` or `int8-row`. */
+  id: string;
+  /** Label for legends, such as `NF4 (block 64)`. */
+  label: string;
+  /** Scheme family: `int8`, `nf4`, `fp4` or `int4`. */
+  kind: string;
+  /** Block size of block-wise schemes. */
+  blockSize?: number;
+  /** Storage cost in bits per weight, metadata included. */
+  bitsPerWeight: number;
+}
+
+/** Error of one scheme on one layer. All values are in the unit of the weights except where noted. */
+export interface ErrorMetricsPayload {
+  mse: number;
+  /** MSE divided by the weights' population variance (unitless). */
+  relativeMse: number;
+  /** Signal-to-quantization-noise ratio in dB. */
+  sqnrDb: number;
+  maxAbsError: number;
+  meanAbsError: number;
+}
+
+/** Errors of every scheme on one linear weight. */
+export interface ErrorLayerPayload {
+  /** Layer name, as in {@link WeightLayerPayload.name}. */
+  name: string;
+  weightName: string;
+  /** `[K, N]` as MatMul's B. */
+  shape: number[];
+  /** Histogram of the float32 weights. */
+  weightHistogram: Histogram;
+  /** Metrics keyed by {@link ErrorSchemePayload.id}. */
+  metrics: Record<string, ErrorMetricsPayload>;
+  /** Histogram of `dequantized - original` keyed by scheme id. */
+  errorHistograms: Record<string, Histogram>;
+}
+
+/** Payload of {@link ERROR_MIME_TYPE}. */
+export interface ErrorPayload {
+  version: typeof ERROR_PAYLOAD_VERSION;
+  model: string;
+  schemes: ErrorSchemePayload[];
+  /** One entry per linear weight, in graph order. */
+  layers: ErrorLayerPayload[];
 }

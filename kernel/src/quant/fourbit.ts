@@ -12,9 +12,14 @@
  * - Packing: `ceil(length / 2)` bytes, element `2i` in the HIGH nibble and element `2i + 1` in
  *   the low nibble of byte `i`; an odd length leaves the last low nibble 0.
  * - Dequantization: `code_value * absmax`, rounded to float32.
+ * - Double quantization (bitsandbytes' `compress_statistics`, QLoRA's double quant): after the
+ *   codes are computed, the absmax values minus their mean are quantized with the signed 8-bit
+ *   dynamic map in blocks of 256, each with a float32 absmax. Dequantization then uses the
+ *   restored absmax `map[code] * absmax2 + mean`.
  */
 
 import { FP4_CODE_VALUES, FP4_MAGNITUDE_THRESHOLDS, FP4_SIGN_BIT, NF4_CODE_VALUES, NF4_THRESHOLDS } from "./codes";
+import { DOUBLE_QUANT_BLOCK_SIZE, dequantizeDynamicBlockwise, quantizeDynamicBlockwise, type DynamicMapTensor } from "./dynamic-map";
 import { assertFinite } from "./finite";
 import { blockCount, packedLength4bit, validateBlockSize } from "./layout";
 
@@ -36,8 +41,21 @@ export interface FourBitTensor {
   length: number;
   /** `ceil(length / 2)` bytes of codes, element `2i` in the high nibble of byte `i`. */
   packed: Uint8Array;
-  /** `ceil(length / blockSize)` float32 block absmax values. */
+  /**
+   * `ceil(length / blockSize)` float32 block absmax values that dequantization multiplies by:
+   * with double quantization, the values restored from {@link doubleQuant}.
+   */
   absmax: Float32Array;
+  /** The compressed absmax values, present with double quantization. */
+  doubleQuant?: DoubleQuantizedAbsmax;
+}
+
+/** Block absmax values compressed by double quantization. */
+export interface DoubleQuantizedAbsmax {
+  /** `absmax - offset`, quantized with the signed dynamic map in blocks of 256. */
+  quantized: DynamicMapTensor;
+  /** Mean of the float32 absmax values, subtracted before quantization. */
+  offset: number;
 }
 
 /** Options of {@link quantize4bit}. */
@@ -48,6 +66,8 @@ export interface Quantize4bitOptions {
   blockSize?: number;
   /** Tensor name used in error messages. */
   name?: string;
+  /** Compress the absmax values with double quantization (default false). */
+  doubleQuant?: boolean;
 }
 
 const [T0, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14] = NF4_THRESHOLDS as number[];
@@ -104,7 +124,7 @@ export function fp4Code(x: number): number {
  * @throws RangeError for a non-finite value or an invalid block size.
  */
 export function quantize4bit(values: Float32Array, options: Quantize4bitOptions = {}): FourBitTensor {
-  const { type = "nf4", blockSize = 64, name = "tensor" } = options;
+  const { type = "nf4", blockSize = 64, name = "tensor", doubleQuant = false } = options;
   validateBlockSize(blockSize);
   const codeOf = codeFunction(type);
   assertFinite(values, name);
@@ -132,7 +152,28 @@ export function quantize4bit(values: Float32Array, options: Quantize4bitOptions 
       packed[i >> 1] = (high << 4) | low;
     }
   }
-  return { type, blockSize, length, packed, absmax };
+  if (!doubleQuant) return { type, blockSize, length, packed, absmax };
+  const compressed = compressAbsmax(absmax, name);
+  return { type, blockSize, length, packed, absmax: restoreAbsmax(compressed), doubleQuant: compressed };
+}
+
+/**
+ * Compresses block absmax values by double quantization: subtracts their float32 mean and
+ * quantizes the differences with the signed dynamic map in blocks of 256.
+ */
+export function compressAbsmax(absmax: Float32Array, name = "tensor"): DoubleQuantizedAbsmax {
+  let sum = 0;
+  for (const value of absmax) sum += value;
+  const offset = absmax.length === 0 ? 0 : Math.fround(sum / absmax.length);
+  const centered = absmax.map((value) => value - offset);
+  return { quantized: quantizeDynamicBlockwise(centered, DOUBLE_QUANT_BLOCK_SIZE, `${name} absmax`), offset };
+}
+
+/** Restores absmax values from their double-quantized form: `map[code] * absmax2 + offset` in float32. */
+export function restoreAbsmax(compressed: DoubleQuantizedAbsmax): Float32Array {
+  const restored = dequantizeDynamicBlockwise(compressed.quantized);
+  for (let i = 0; i < restored.length; i++) restored[i] = restored[i]! + compressed.offset;
+  return restored;
 }
 
 /**

@@ -5,3 +5,5 @@ export * from "./finite";
 export * from "./fourbit";
 export * from "./int8";
 export * from "./statistics";
+export * from "./dynamic-map";
+export * from "./int4";

@@ -1,13 +1,16 @@
 /**
- * Symmetric INT8 quantization with one absmax scale per row (per output channel), as
- * bitsandbytes' LLM.int8() stores linear weights.
+ * Symmetric INT8 quantization with absmax scales: per row (per output channel, as bitsandbytes'
+ * LLM.int8() stores linear weights and the default here), per tensor, or per block of the
+ * flattened values (for analysis).
  *
  * Layout:
  * - Input: `rows * cols` float32 values, row-major `[rows, cols]`. For a linear weight, rows
  *   are output channels: the PyTorch layout `[out_features, in_features]`.
- * - Codes: `Int8Array` of the same shape, `round_half_even(x * float32(127 / absmax_row))`,
- *   within [-127, 127]. A row whose absmax is 0 gets codes 0.
- * - Scales: `rows` float32 values, `absmax_row / 127`, so that `x ≈ code * scale`.
+ * - Codes: `Int8Array` of the same shape, `round_half_even(x * float32(127 / absmax))` within
+ *   [-127, 127], where absmax is that of the value's row, tensor or block. A segment whose
+ *   absmax is 0 gets codes 0.
+ * - Scales: one float32 `absmax / 127` per segment (`rows` of them per row, 1 per tensor,
+ *   `ceil(rows * cols / blockSize)` per block), so that `x ≈ code * scale`.
  */
 
 import { assertFinite } from "./finite";
@@ -15,6 +18,9 @@ import { checkMatrixLength } from "./layout";
 
 /** Largest INT8 code magnitude: the symmetric range is [-127, 127]. */
 export const INT8_MAX_CODE = 127;
+
+/** Segments that share one INT8 scale. */
+export type Int8Granularity = "row" | "tensor" | "block";
 
 /** A matrix quantized to INT8 with one scale per row; see the module comment. */
 export interface Int8RowwiseTensor {
@@ -79,4 +85,65 @@ export function dequantizeInt8Rowwise(tensor: Int8RowwiseTensor, out = new Float
     for (let i = row * cols; i < (row + 1) * cols; i++) out[i] = codes[i]! * scale;
   }
   return out;
+}
+
+/** A matrix quantized to INT8 with any {@link Int8Granularity}. */
+export interface Int8Tensor {
+  rows: number;
+  cols: number;
+  granularity: Int8Granularity;
+  /** Values per scale: `cols` per row, `rows * cols` per tensor, or the block size. */
+  segmentLength: number;
+  /** `rows * cols` codes, row-major. */
+  codes: Int8Array;
+  /** One float32 scale per segment, `absmax / 127`. */
+  scales: Float32Array;
+}
+
+/** Options of {@link quantizeInt8}. */
+export interface QuantizeInt8Options {
+  /** `"row"` (default), `"tensor"` or `"block"`. */
+  granularity?: Int8Granularity;
+  /** Values per block with `"block"` granularity (default 64). */
+  blockSize?: number;
+  /** Tensor name used in error messages. */
+  name?: string;
+}
+
+/**
+ * Quantizes a row-major `[rows, cols]` float32 matrix to symmetric INT8 with one absmax scale
+ * per row, per tensor or per block of the flattened values.
+ */
+export function quantizeInt8(values: Float32Array, rows: number, cols: number, options: QuantizeInt8Options = {}): Int8Tensor {
+  const { granularity = "row", blockSize = 64, name = "tensor" } = options;
+  if (granularity === "row") {
+    const { codes, scales } = quantizeInt8Rowwise(values, rows, cols, name);
+    return { rows, cols, granularity, segmentLength: cols, codes, scales };
+  }
+  if (granularity !== "tensor" && granularity !== "block") {
+    throw new RangeError(`INT8 granularity must be "row", "tensor" or "block", got ${JSON.stringify(granularity)}.`);
+  }
+  if (granularity === "block" && (!Number.isInteger(blockSize) || blockSize < 1)) {
+    throw new RangeError(`INT8 blockSize must be a positive integer, got ${String(blockSize)}.`);
+  }
+  checkMatrixLength(values.length, rows, cols, name);
+  // Per tensor is one segment of every value; per block reuses the per-row code on blocks as rows.
+  const segmentLength = granularity === "tensor" ? values.length : blockSize;
+  const segments = Math.ceil(values.length / segmentLength);
+  const padded = segments * segmentLength === values.length ? values : padTo(values, segments * segmentLength);
+  const { codes, scales } = quantizeInt8Rowwise(padded, segments, segmentLength, name);
+  return { rows, cols, granularity, segmentLength, codes: codes.subarray(0, values.length), scales };
+}
+
+/** Dequantizes an {@link Int8Tensor} to a row-major float32 matrix. */
+export function dequantizeInt8(tensor: Int8Tensor, out = new Float32Array(tensor.rows * tensor.cols)): Float32Array {
+  const { codes, scales, segmentLength } = tensor;
+  for (let i = 0; i < codes.length; i++) out[i] = codes[i]! * scales[Math.floor(i / segmentLength)]!;
+  return out;
+}
+
+function padTo(values: Float32Array, length: number): Float32Array {
+  const padded = new Float32Array(length);
+  padded.set(values);
+  return padded;
 }
