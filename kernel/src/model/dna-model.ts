@@ -97,7 +97,7 @@ export class DnaModel {
   /** Returns a one-paragraph text summary: scheme, layers and footprint. */
   describe(): string {
     const { totalBytes, linearWeights } = this.footprint;
-    const scheme = this.scheme === "nf4" || this.scheme === "fp4" ? `${this.scheme}, block ${this.blockSize}` : this.scheme;
+    const scheme = this.blockSize === undefined ? this.scheme : `${this.scheme}, block ${this.blockSize}`;
     const ratio = linearWeights.fp32Bytes > 0 ? linearWeights.storedBytes / linearWeights.fp32Bytes : 1;
     return [
       `DnaModel ${this.name} (${scheme}) from ${this.onnxPath}`,

@@ -3,11 +3,20 @@
  * TypeScript form, and their validation.
  */
 
-import { validateBlockSize, type FourBitType } from "../quant";
+import { INT4_BLOCK_SIZES, validateBlockSize } from "../quant";
 import type { WeightScheme } from "../onnx";
 
-/** 4-bit data types accepted by `quantType`. */
-export const QUANT_TYPES: readonly FourBitType[] = Object.freeze(["nf4", "fp4"]);
+/** 4-bit data types accepted by `quantType`: bitsandbytes' NF4 and FP4, and onnxruntime's int4. */
+export const QUANT_TYPES = Object.freeze(["nf4", "fp4", "int4"] as const);
+
+/** A 4-bit data type name. */
+export type QuantType = (typeof QUANT_TYPES)[number];
+
+/** Default block size of each 4-bit data type. */
+export const DEFAULT_BLOCK_SIZE: Readonly<Record<QuantType, number>> = Object.freeze({ nf4: 64, fp4: 64, int4: 32 });
+
+/** MatMulNBits accuracy levels: 0 unset, 1 fp32, 2 fp16, 3 bf16, 4 int8 activations. */
+export const ACCURACY_LEVELS: readonly number[] = Object.freeze([0, 1, 2, 3, 4]);
 
 /** Values accepted by `deviceMap`; all of them run on the CPU here. */
 export const DEVICE_MAPS: readonly string[] = Object.freeze(["auto", "cpu"]);
@@ -16,12 +25,24 @@ export const DEVICE_MAPS: readonly string[] = Object.freeze(["auto", "cpu"]);
 export interface LoadOptions {
   /** Store linear weights as INT8 with one absmax scale per output channel (default false). */
   loadIn8bit?: boolean;
-  /** Store linear weights as 4-bit NF4 or FP4 with block-wise absmax (default false). */
+  /** Store linear weights in 4 bits: NF4, FP4 or int4, block-wise (default false). */
   loadIn4bit?: boolean;
-  /** 4-bit data type: `"nf4"` (default) or `"fp4"`. Used with `loadIn4bit`. */
-  quantType?: FourBitType;
-  /** Values per 4-bit block, a power of two from 16 to 4096 (default 64). Used with `loadIn4bit`. */
+  /**
+   * 4-bit data type (used with `loadIn4bit`): `"nf4"` (default) and `"fp4"` run with
+   * MatMulBnb4; `"int4"` runs with MatMulNBits, the 4-bit path that is not slower than fp32 on CPU.
+   */
+  quantType?: QuantType;
+  /**
+   * Values per 4-bit block (used with `loadIn4bit`): for NF4 and FP4 a power of two from 16 to
+   * 4096 (default 64); for int4 16, 32 (default), 64, 128 or 256.
+   */
   blockSize?: number;
+  /** NF4 and FP4: compress the block absmax values to 8 bits (bitsandbytes' double quantization; default false). */
+  doubleQuant?: boolean;
+  /** int4: symmetric codes (default true) or asymmetric with a zero point per block. */
+  symmetric?: boolean;
+  /** int4: MatMulNBits accuracy_level, 0 to 4 (default 4: int8 activations with integer dot products). */
+  accuracyLevel?: number;
   /** `"auto"` (default) or `"cpu"`; both run on the CPU with onnxruntime's CPU provider. */
   deviceMap?: string;
   /** onnxruntime intra-op threads (default: onnxruntime's choice, one per core). */
@@ -44,7 +65,8 @@ export interface ResolvedLoadOptions {
 export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (options === undefined || options === null) options = {};
   if (typeof options !== "object") throw new TypeError(`options must be an object, got ${typeof options}.`);
-  const { loadIn8bit = false, loadIn4bit = false, quantType = "nf4", blockSize = 64, deviceMap = "auto", numThreads, warn } = options as LoadOptions;
+  const { loadIn8bit = false, loadIn4bit = false, quantType = "nf4", deviceMap = "auto", numThreads, warn } = options as LoadOptions;
+  const { doubleQuant = false, symmetric = true, accuracyLevel = 4 } = options as LoadOptions;
 
   checkBoolean(loadIn8bit, "loadIn8bit");
   checkBoolean(loadIn4bit, "loadIn4bit");
@@ -54,7 +76,22 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (!QUANT_TYPES.includes(quantType)) {
     throw new RangeError(`quantType must be one of ${QUANT_TYPES.map((type) => `"${type}"`).join(", ")}, got ${JSON.stringify(quantType)}.`);
   }
-  validateBlockSize(blockSize);
+  const blockSize = (options as LoadOptions).blockSize ?? DEFAULT_BLOCK_SIZE[quantType];
+  if (quantType === "int4") {
+    if (!INT4_BLOCK_SIZES.includes(blockSize)) {
+      throw new RangeError(`blockSize for int4 must be one of ${INT4_BLOCK_SIZES.join(", ")}, got ${String(blockSize)}.`);
+    }
+  } else {
+    validateBlockSize(blockSize);
+  }
+  checkBoolean(doubleQuant, "doubleQuant");
+  checkBoolean(symmetric, "symmetric");
+  if (!ACCURACY_LEVELS.includes(accuracyLevel)) {
+    throw new RangeError(`accuracyLevel must be one of ${ACCURACY_LEVELS.join(", ")}, got ${String(accuracyLevel)}.`);
+  }
+  if (doubleQuant && quantType === "int4") {
+    throw new RangeError('doubleQuant applies to quantType "nf4" and "fp4", not "int4"; remove doubleQuant or choose nf4.');
+  }
   if (typeof deviceMap !== "string" || !DEVICE_MAPS.includes(deviceMap)) {
     throw new RangeError(
       `deviceMap ${JSON.stringify(deviceMap)} is not supported: dnaquant runs on the CPU with onnxruntime; use ${DEVICE_MAPS.map((value) => `"${value}"`).join(" or ")}.`,
@@ -67,7 +104,8 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
 
   let scheme: WeightScheme | null = null;
   if (loadIn8bit) scheme = { kind: "int8" };
-  if (loadIn4bit) scheme = { kind: "4bit", type: quantType, blockSize };
+  if (loadIn4bit && quantType === "int4") scheme = { kind: "int4", blockSize, symmetric, accuracyLevel };
+  if (loadIn4bit && quantType !== "int4") scheme = { kind: "4bit", type: quantType, blockSize, ...(doubleQuant ? { doubleQuant } : {}) };
   return { scheme, ...(numThreads !== undefined ? { numThreads } : {}), warn: warn ?? ((message: string) => console.warn(`dnaquant: ${message}`)) };
 }
 

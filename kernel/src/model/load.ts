@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 import * as ort from "onnxruntime-node";
 
-import { decodeModel, encodeModel, quantizeLinearWeights, type onnx, type WeightSchemeName } from "../onnx";
+import { decodeModel, encodeModel, quantizeLinearWeights, schemeName, type onnx, type WeightSchemeName } from "../onnx";
 import { histogram, tensorStatistics } from "../quant";
 import { DnaModel, type WeightLayer } from "./dna-model";
 import { measureFootprint } from "./footprint";
@@ -53,17 +53,15 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
   const footprint = measureFootprint(model.graph!, quantization);
 
   // Create the session from the rewritten graph; its bytes are released after this call.
-  const session = await createSession(model, files.onnxPath, resolved.numThreads);
-  let scheme: WeightSchemeName = "fp32";
-  if (resolved.scheme?.kind === "int8") scheme = "int8";
-  if (resolved.scheme?.kind === "4bit") scheme = resolved.scheme.type;
+  const session = await createSession(model, files.onnxPath, resolved.numThreads, quantization.overridableInputs.length > 0);
+  const scheme: WeightSchemeName = schemeName(resolved.scheme);
   const dnaModel = new DnaModel({
     name: path.basename(files.directory),
     directory: files.directory,
     onnxPath: files.onnxPath,
     config,
     scheme,
-    ...(resolved.scheme?.kind === "4bit" ? { blockSize: resolved.scheme.blockSize } : {}),
+    ...(resolved.scheme && resolved.scheme.kind !== "int8" ? { blockSize: resolved.scheme.blockSize } : {}),
     layers,
     skipped: quantization.skipped,
     footprint,
@@ -74,10 +72,13 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
   return { model: dnaModel, tokenizer };
 }
 
-async function createSession(model: onnx.IModelProto, onnxPath: string, numThreads: number | undefined): Promise<ort.InferenceSession> {
+async function createSession(model: onnx.IModelProto, onnxPath: string, numThreads: number | undefined, hasOverridableInputs: boolean): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: ["cpu"],
     graphOptimizationLevel: "all",
+    // Double quantization declares its absmax codes as graph inputs on purpose, which makes
+    // onnxruntime warn once per layer; errors are still logged.
+    ...(hasOverridableInputs ? { logSeverityLevel: 3 as const } : {}),
     ...(numThreads !== undefined ? { intraOpNumThreads: numThreads } : {}),
   };
   try {

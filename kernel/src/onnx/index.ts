@@ -7,4 +7,5 @@ export * from "./rewrite-linear";
 export * from "./quantized-weight";
 export * from "./matmul-int8";
 export * from "./matmul-bnb4";
+export * from "./matmul-nbits";
 export * from "./quantize-graph";

@@ -9,16 +9,30 @@ import { indexGraph } from "./graph-index";
 import { findLinearWeights, type LinearWeight, type SkippedLinearNode } from "./linear-weights";
 import { quantizeForMatMulBnb4 } from "./matmul-bnb4";
 import { quantizeForDynamicQuantizeMatMul } from "./matmul-int8";
+import { quantizeForMatMulNBits } from "./matmul-nbits";
 import type { onnx } from "./proto";
-import type { QuantizedWeight } from "./quantized-weight";
+import type { QuantizedWeight, RewriteContext } from "./quantized-weight";
 import { ensureOpsetImport, MICROSOFT_DOMAIN, rewriteLinearNode } from "./rewrite-linear";
 import { readFloatTensor, tensorByteLength } from "./tensor";
 
-/** Storage of linear weights: INT8 per output channel, or 4-bit block-wise. */
-export type WeightScheme = { kind: "int8" } | { kind: "4bit"; type: FourBitType; blockSize: number };
+/**
+ * Storage of linear weights: INT8 per output channel (DynamicQuantizeMatMul), NF4 or FP4
+ * block-wise (MatMulBnb4), or int4 block-wise along K (MatMulNBits).
+ */
+export type WeightScheme =
+  | { kind: "int8" }
+  | { kind: "4bit"; type: FourBitType; blockSize: number; doubleQuant?: boolean }
+  | { kind: "int4"; blockSize: number; symmetric: boolean; accuracyLevel: number };
 
 /** Storage scheme name of one weight. */
-export type WeightSchemeName = "fp32" | "int8" | FourBitType;
+export type WeightSchemeName = "fp32" | "int8" | FourBitType | "int4";
+
+/** Returns the scheme name of a {@link WeightScheme}. */
+export function schemeName(scheme: WeightScheme | null): WeightSchemeName {
+  if (scheme === null) return "fp32";
+  if (scheme.kind === "4bit") return scheme.type;
+  return scheme.kind;
+}
 
 /** Purpose of a stored tensor, as the memory footprint counts it. */
 export type TensorRole = "quantized-weight" | "quantization-metadata" | "unquantized";
@@ -47,6 +61,8 @@ export interface GraphQuantizationResult {
   skipped: SkippedLinearNode[];
   /** Role of every tensor the rewrite created; all other tensors are unquantized. */
   tensorRoles: Map<string, TensorRole>;
+  /** Stored tensors declared as graph inputs; callers do not feed them. */
+  overridableInputs: string[];
 }
 
 /**
@@ -64,7 +80,20 @@ export function quantizeLinearWeights(model: onnx.IModelProto, scheme: WeightSch
   const index = indexGraph(graph);
   const { weights, skipped } = findLinearWeights(graph, index);
   const uniqueName = uniqueNameFactory(graph);
+  const sharedTensors = new Map<string, onnx.TensorProto>();
+  const context: RewriteContext = {
+    uniqueName,
+    sharedTensor: (key, create) => {
+      let tensor = sharedTensors.get(key);
+      if (!tensor) {
+        tensor = create(uniqueName(`dnaquant_${key.replace(/-/g, "_")}`));
+        sharedTensors.set(key, tensor);
+      }
+      return tensor.name;
+    },
+  };
   const tensorRoles = new Map<string, TensorRole>();
+  const overridableInputs: string[] = [];
   const removedConstants = new Set<string>();
   const layers: LinearLayerInfo[] = [];
 
@@ -88,10 +117,18 @@ export function quantizeLinearWeights(model: onnx.IModelProto, scheme: WeightSch
     }
 
     // Quantize once, however many nodes share the weight.
-    const quantized = quantizeWeight(weight, valuesOutIn, scheme, uniqueName);
+    const quantized = quantizeWeight(weight, valuesOutIn, scheme, context);
     graph.initializer!.push(quantized.weightTensor, ...quantized.metadataTensors);
     tensorRoles.set(quantized.weightTensor.name, "quantized-weight");
     for (const tensor of quantized.metadataTensors) tensorRoles.set(tensor.name, "quantization-metadata");
+    if (quantized.preludeNodes) {
+      const firstUser = graph.node!.indexOf(weight.nodes[0]!.node);
+      graph.node!.splice(firstUser, 0, ...quantized.preludeNodes);
+    }
+    for (const input of quantized.overridableInputs ?? []) {
+      graph.input!.push(input);
+      overridableInputs.push(input.name);
+    }
     for (const linear of weight.nodes) {
       const { initializers } = rewriteLinearNode(graph, linear, quantized.op, uniqueName);
       graph.initializer!.push(...initializers);
@@ -103,26 +140,34 @@ export function quantizeLinearWeights(model: onnx.IModelProto, scheme: WeightSch
     } else {
       layer.fp32KeptFor = weight.otherConsumers.map((node) => node.name || node.opType || "?");
     }
-    layer.scheme = scheme.kind === "int8" ? "int8" : scheme.type;
+    layer.scheme = schemeName(scheme);
     layer.storedBytes = [quantized.weightTensor, ...quantized.metadataTensors].reduce((sum, tensor) => sum + tensorByteLength(tensor), 0);
     inspect?.(layer, quantized.dequantize());
     layers.push(layer);
   }
 
+  for (const tensor of sharedTensors.values()) {
+    graph.initializer!.push(tensor);
+    tensorRoles.set(tensor.name, "quantization-metadata");
+  }
   if (scheme && layers.length > 0) ensureOpsetImport(model, MICROSOFT_DOMAIN, 1);
   graph.initializer = graph.initializer!.filter((tensor) => !removedConstants.has(tensor.name ?? ""));
   graph.node = graph.node!.filter((node) => !(node.opType === "Constant" && removedConstants.has(node.output?.[0] ?? "")));
-  return { layers, skipped, tensorRoles };
+  return { layers, skipped, tensorRoles, overridableInputs };
 }
 
-function quantizeWeight(weight: LinearWeight, valuesOutIn: Float32Array, scheme: WeightScheme, uniqueName: (base: string) => string): QuantizedWeight {
+function quantizeWeight(weight: LinearWeight, valuesOutIn: Float32Array, scheme: WeightScheme, context: RewriteContext): QuantizedWeight {
+  const { uniqueName } = context;
   const { weightName, inFeatures, outFeatures } = weight;
   if (scheme.kind === "int8") {
     const names = { codes: uniqueName(`${weightName}_int8`), scales: uniqueName(`${weightName}_scale`) };
     return quantizeForDynamicQuantizeMatMul(valuesOutIn, outFeatures, inFeatures, names, weightName);
   }
-  const names = { codes: uniqueName(`${weightName}_${scheme.type}`), absmax: uniqueName(`${weightName}_absmax`) };
-  return quantizeForMatMulBnb4(valuesOutIn, outFeatures, inFeatures, scheme, names, weightName);
+  if (scheme.kind === "int4") {
+    const names = { codes: uniqueName(`${weightName}_int4`), scales: uniqueName(`${weightName}_scales`), zeroPoints: uniqueName(`${weightName}_zero_points`) };
+    return quantizeForMatMulNBits(valuesOutIn, outFeatures, inFeatures, scheme, names, weightName);
+  }
+  return quantizeForMatMulBnb4(valuesOutIn, outFeatures, inFeatures, scheme, weightName, context);
 }
 
 /** Reads a weight as `[N, K]` row-major float32, transposing a `[K, N]` MatMul weight. */
