@@ -12,6 +12,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 # The tests drive Debian's Jupyter and the bundled JupyterLab, whatever Jupyter the user has.
 DNAQUANT_JUPYTER=bundled bash "$REPO_ROOT/scripts/setup.sh" --with-test-tools
 
+# Type-check the tests and benchmarks against the library's declarations before running them.
+log "type-checking the tests"
+"${TSC[@]}" -p "$REPO_ROOT/tsconfig.json" --noEmit
+
 levels=("$@")
 [ "${#levels[@]}" -gt 0 ] || levels=(unit integration browser)
 

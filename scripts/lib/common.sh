@@ -16,6 +16,10 @@ export IPYTHONDIR="$JUPYTER_ENV/ipython"
 export JUPYTER_PATH="$JUPYTER_ENV/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 export JUPYTER_PLATFORM_DIRS=1
 
+# Caches of the tools these scripts start (onnxruntime's device id, Chromium, dconf) go into the
+# project too, because they follow XDG_CACHE_HOME instead of writing to ~/.cache.
+export XDG_CACHE_HOME="$REPO_ROOT/.cache/xdg"
+
 # npm's cache goes into the project unless the user chose one.
 export npm_config_cache="${npm_config_cache:-$REPO_ROOT/.cache/npm}"
 # onnxruntime-node's install script would download a CUDA provider; the CPU binaries ship in the package.

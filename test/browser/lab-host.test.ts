@@ -11,23 +11,30 @@
  */
 
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
-import { REPO_ROOT } from "../helpers/paths";
+import { launchBrowser, type TestBrowser } from "../helpers/browser";
+import { DEBIAN_PYTHON } from "../helpers/jupyter";
+import {
+  assertLabBuilt,
+  DNAQUANT_LABEXTENSION_DIR,
+  findProcessIds,
+  getServerJson,
+  isDnaquantExtensionBuilt,
+  type LabServer,
+  startLabServer,
+  stopLabServer,
+} from "../helpers/lab-server";
+import { ARTIFACTS_DIR } from "../helpers/paths";
 
-const PYTHON = "/usr/bin/python3";
-const CHROMIUM = "/usr/bin/chromium";
-const SERVE_SCRIPT = join(REPO_ROOT, "lab", "server", "serve.py");
-const LAB_BUILD = join(REPO_ROOT, "lab", "build");
 const FIXTURE_EXTENSION = join(__dirname, "fixtures", "mime-extension");
-const DNAQUANT_EXTENSION = join(REPO_ROOT, "extension", "labextension");
-const SCREENSHOT = join(REPO_ROOT, "test-artifacts", "lab-host.png");
+const SCREENSHOT = join(ARTIFACTS_DIR, "lab-host.png");
 
 /** Package name and plugin id of the fixture extension (see fixtures/mime-extension). */
 const FIXTURE_NAME = "dnaquant-lab-host-test-mime";
@@ -40,11 +47,8 @@ const KERNEL_DISPLAY_NAME = "Python 3 (lab host test)";
 
 const NOTEBOOK_NAME = "lab-host-check.ipynb";
 
-/** Bound for server start, kernel start and cell runs, each under 3 s on the 2-core development machine. */
+/** Bound for the page load, kernel start and cell runs, each under 3 s on the 2-core development machine. */
 const STEP_TIMEOUT_MS = 60_000;
-
-/** Bound for shutdown. serve.py exits about 1 s after SIGTERM with one ipykernel running on the development machine. */
-const SHUTDOWN_TIMEOUT_MS = 20_000;
 
 // The callbacks given to page.evaluate run in Chromium. The root tsconfig has no DOM library, so
 // the few browser globals they use are declared here.
@@ -54,21 +58,6 @@ declare const document: {
   getElementById(id: string): { textContent: string | null } | null;
 };
 declare function getComputedStyle(element: object): { getPropertyValue(name: string): string };
-
-/** A running serve.py process and what it printed. */
-interface LabServer {
-  process: ChildProcess;
-  url: URL;
-  token: string;
-  output: { stdout: string; stderr: string };
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Browser console errors and uncaught exceptions, with the URL they came from. */
-interface BrowserError {
-  text: string;
-  url: string;
-}
 
 /** Writes a notebook with three code cells: stdout, text/html and the fixture's MIME type. */
 function writeNotebook(path: string): void {
@@ -107,7 +96,7 @@ function writeKernelSpec(dataDir: string): void {
   const specDir = join(dataDir, "kernels", KERNEL_NAME);
   mkdirSync(specDir, { recursive: true });
   const spec = {
-    argv: [PYTHON, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    argv: [DEBIAN_PYTHON, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
     display_name: KERNEL_DISPLAY_NAME,
     language: "python",
   };
@@ -125,88 +114,6 @@ function buildFixtureExtension(workDir: string): string {
   const corePackage = require.resolve("@jupyterlab/core-meta/core.package.json");
   execFileSync(process.execPath, [builder, "--core-package-file", corePackage, sourceDir], { stdio: "pipe" });
   return join(sourceDir, "labextension");
-}
-
-/** Returns whether extension/labextension contains a complete prebuilt dnaquant-jupyterlab. */
-function isDnaquantExtensionBuilt(): boolean {
-  const packageFile = join(DNAQUANT_EXTENSION, "package.json");
-  if (!existsSync(packageFile)) {
-    return false;
-  }
-  const build = JSON.parse(readFileSync(packageFile, "utf8")).jupyterlab?._build;
-  return typeof build?.load === "string" && existsSync(join(DNAQUANT_EXTENSION, build.load));
-}
-
-/** Starts serve.py and resolves once it prints the address line, or rejects if it exits first. */
-function startServer(args: string[], env: NodeJS.ProcessEnv): Promise<LabServer> {
-  const child = spawn(PYTHON, [SERVE_SCRIPT, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-  const output = { stdout: "", stderr: "" };
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output.stdout += chunk));
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output.stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      reject(new Error(`serve.py printed no address within ${STEP_TIMEOUT_MS} ms. stderr:\n${output.stderr}`));
-    }, STEP_TIMEOUT_MS);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`serve.py exited (code ${code}, signal ${signal}) before serving. stderr:\n${output.stderr}`));
-    });
-    child.stdout!.on("data", () => {
-      const match = /^JupyterLab is running at (\S+)$/m.exec(output.stdout);
-      if (match) {
-        clearTimeout(timer);
-        const url = new URL(match[1]!);
-        resolve({ process: child, url, token: url.searchParams.get("token") ?? "", output, exited });
-      }
-    });
-  });
-}
-
-/** Sends SIGTERM to the server and waits for it to exit, and kills it if it does not exit in time. */
-async function stopServer(server: LabServer): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (server.process.exitCode !== null || server.process.signalCode !== null) {
-    return server.exited;
-  }
-  server.process.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), SHUTDOWN_TIMEOUT_MS)));
-  const result = await Promise.race([server.exited, timedOut]);
-  clearTimeout(timer);
-  if (result === null) {
-    server.process.kill("SIGKILL");
-    throw new Error(`serve.py did not exit within ${SHUTDOWN_TIMEOUT_MS} ms of SIGTERM and was killed.`);
-  }
-  return result;
-}
-
-/** Returns the ids of processes whose command line contains `fragment`. */
-function processIdsWithArgument(fragment: string): number[] {
-  const ids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) {
-      continue;
-    }
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(fragment)) {
-        ids.push(Number(entry));
-      }
-    } catch {
-      // The process ended while the list was read.
-    }
-  }
-  return ids;
-}
-
-/** Calls a REST API of the server with the token and returns the parsed JSON. */
-async function getJson(server: LabServer, path: string): Promise<unknown> {
-  const response = await fetch(new URL(path, server.url), { headers: { Authorization: `token ${server.token}` } });
-  assert.equal(response.status, 200, `GET ${path} returned HTTP ${response.status}`);
-  return response.json();
 }
 
 /** Returns the info JupyterLab keeps on the plugins of one extension, read through window.jupyterapp. */
@@ -231,15 +138,12 @@ describe("lab host", { timeout: 5 * STEP_TIMEOUT_MS }, () => {
   const jupyterData = join(scratch, "jupyter-data");
   const dnaquantBuilt = isDnaquantExtensionBuilt();
 
-  const browserErrors: BrowserError[] = [];
-  const blockedRequests: string[] = [];
   let server: LabServer | undefined;
-  let context: BrowserContext | undefined;
+  let browser: TestBrowser | undefined;
   let page: Page;
 
   before(async () => {
-    assert.ok(existsSync(join(LAB_BUILD, "main.js")), `${LAB_BUILD} has no main.js: run npm run build -w lab first.`);
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium package.`);
+    assertLabBuilt();
 
     // Notebook folder, kernel spec and the fixture extension, all in the scratch folder.
     mkdirSync(notebookDir);
@@ -247,58 +151,32 @@ describe("lab host", { timeout: 5 * STEP_TIMEOUT_MS }, () => {
     writeKernelSpec(jupyterData);
     const labextensions = [buildFixtureExtension(scratch)];
     if (dnaquantBuilt) {
-      labextensions.push(DNAQUANT_EXTENSION);
+      labextensions.push(DNAQUANT_LABEXTENSION_DIR);
     }
 
-    // Jupyter's config, data and runtime folders point into the scratch folder, so the
-    // user's Jupyter files neither affect the server nor receive its files.
+    // Jupyter's config, data and runtime folders and IPython's profile folder point into the
+    // scratch folder, so the user's files neither affect the server and kernel nor receive theirs.
     const env = {
       ...process.env,
       JUPYTER_PATH: jupyterData,
       JUPYTER_CONFIG_DIR: join(scratch, "jupyter-config"),
       JUPYTER_DATA_DIR: join(scratch, "jupyter-user-data"),
       JUPYTER_RUNTIME_DIR: join(scratch, "jupyter-runtime"),
+      IPYTHONDIR: join(scratch, "ipython"),
     };
     const args = ["--port", "0", "--notebook-dir", notebookDir, "--expose-app-in-browser", "--labextensions-path", ...labextensions];
-    server = await startServer(args, env);
+    server = await startLabServer(args, env);
 
-    // Chromium with a fresh profile; requests to any host but 127.0.0.1 are blocked and recorded.
-    context = await chromium.launchPersistentContext(join(scratch, "chromium-profile"), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (new URL(url).hostname === "127.0.0.1") {
-        return route.continue();
-      }
-      blockedRequests.push(url);
-      return route.abort("blockedbyclient");
-    });
-
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on("console", (message) => {
-      if (message.type() === "error") {
-        browserErrors.push({ text: message.text(), url: message.location().url });
-      }
-    });
-    page.on("pageerror", (error) => browserErrors.push({ text: String(error.stack ?? error), url: page.url() }));
+    // Chromium with a fresh profile and home folder. Requests to any host but 127.0.0.1 are
+    // blocked and recorded.
+    browser = await launchBrowser(join(scratch, "chromium"));
+    page = browser.page;
   });
 
   after(async () => {
-    await context?.close();
+    await browser?.close();
     if (server) {
-      await stopServer(server);
+      await stopLabServer(server);
     }
     rmSync(scratch, { recursive: true, force: true });
   });
@@ -364,26 +242,25 @@ describe("lab host", { timeout: 5 * STEP_TIMEOUT_MS }, () => {
   });
 
   it("sends no request to other hosts", () => {
-    assert.deepEqual(blockedRequests, []);
+    assert.deepEqual(browser!.blockedRequests, []);
   });
 
   it("logs no browser errors", () => {
-    assert.deepEqual(browserErrors, []);
+    assert.deepEqual(browser!.errors, []);
   });
 
   it("shuts down kernels and the server on SIGTERM", async () => {
-    const kernels = (await getJson(server!, "api/kernels")) as { id: string }[];
+    const kernels = (await getServerJson(server!, "api/kernels")) as { id: string }[];
     assert.equal(kernels.length, 1, `running kernels: ${JSON.stringify(kernels)}`);
     const connectionFile = `kernel-${kernels[0]!.id}.json`;
-    assert.notDeepEqual(processIdsWithArgument(connectionFile), [], "no kernel process found");
+    assert.notDeepEqual(findProcessIds(connectionFile), [], "no kernel process found");
     const { userSettingsDir } = await readPageConfig(page);
 
-    await context!.close();
-    context = undefined;
-    const { code, signal } = await stopServer(server!);
+    await browser!.close();
+    const { code, signal } = await stopLabServer(server!);
 
     assert.equal(code, 0, `serve.py exited with code ${code}, signal ${signal}. stderr:\n${server!.output.stderr}`);
-    assert.deepEqual(processIdsWithArgument(connectionFile), [], "the kernel process is still running");
+    assert.deepEqual(findProcessIds(connectionFile), [], "the kernel process is still running");
     assert.equal(existsSync(dirname(userSettingsDir)), false, "the per-start temporary folder was not removed");
   });
 });

@@ -39,6 +39,8 @@ export function createJupyterSandbox(prefix = "dnaquant-jupyter-"): JupyterSandb
     IPYTHONDIR: path.join(root, "ipython"),
     JUPYTER_PLATFORM_DIRS: "1",
     DNAQUANT_LOG_LEVEL: "warn",
+    // onnxruntime in the kernel caches a device id under XDG_CACHE_HOME (default ~/.cache).
+    XDG_CACHE_HOME: path.join(root, "cache"),
   };
   return { root, env, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
 }

@@ -11,3 +11,6 @@ export const DATA_DIR = path.join(REPO_ROOT, "kernel", "data");
 
 /** Test fixtures with their provenance. */
 export const FIXTURES_DIR = path.join(REPO_ROOT, "test", "fixtures");
+
+/** Folder for screenshots and reports: DNAQUANT_TEST_ARTIFACTS when set, else test-artifacts/. */
+export const ARTIFACTS_DIR = path.resolve(process.env.DNAQUANT_TEST_ARTIFACTS || path.join(REPO_ROOT, "test-artifacts"));

@@ -25,7 +25,7 @@ describe("dnaquant-kernel command line", () => {
   });
 
   function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-    const baseEnv = { ...process.env, HOME: home };
+    const baseEnv: NodeJS.ProcessEnv = { ...process.env, HOME: home };
     for (const name of ["JUPYTER_DATA_DIR", "XDG_DATA_HOME", "JUPYTER_PATH", "DNAQUANT_LOG_LEVEL"]) {
       delete baseEnv[name];
     }
