@@ -7,4 +7,5 @@ export * from "./onnx";
 export * from "./model";
 export * from "./display";
 export * from "./data";
+export * from "./analysis";
 export { MIME_BUNDLE_METHOD, type MimeBundle, type DisplayBundle } from "./jupyter/display-channel";

@@ -1,6 +1,7 @@
 /** The weight-distribution output: per-layer histograms of a model's linear weights. */
 
 import type { DnaModel } from "../model/dna-model";
+import { FP4_CODE_VALUES, INT8_MAX_CODE, NF4_CODE_VALUES } from "../quant";
 import type { MimeBundle } from "../jupyter/display-channel";
 import { WEIGHTS_MIME_TYPE, WEIGHTS_PAYLOAD_VERSION, type WeightsPayload } from "./payloads";
 
@@ -17,7 +18,13 @@ export function weightsPayload(model: DnaModel): WeightsPayload {
       scheme: layer.scheme,
       statistics: layer.statistics,
       histogram: layer.histogram,
+      normalized: layer.normalized,
     })),
+    codeLevels: {
+      nf4: [...NF4_CODE_VALUES],
+      fp4: [...FP4_CODE_VALUES],
+      int8Step: 1 / INT8_MAX_CODE,
+    },
   };
 }
 

@@ -2,7 +2,7 @@
 
 import * as ort from "onnxruntime-node";
 
-import type { Histogram, TensorStatistics } from "../display/payloads";
+import type { Histogram, NormalizedWeightHistogram, TensorStatistics } from "../display/payloads";
 import { MIME_BUNDLE_METHOD, type MimeBundle } from "../jupyter/display-channel";
 import type { LinearLayerInfo, SkippedLinearNode, WeightSchemeName } from "../onnx";
 import { embedSequences } from "./tasks/embed";
@@ -15,6 +15,8 @@ import type { DnaTokenizer } from "./tokenizer";
 export interface WeightLayer extends LinearLayerInfo {
   statistics: TensorStatistics;
   histogram: Histogram;
+  /** Histogram of the file's float32 weights divided by their block absmax. */
+  normalized: NormalizedWeightHistogram;
 }
 
 /** Everything a {@link DnaModel} is built from. */

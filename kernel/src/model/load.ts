@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as ort from "onnxruntime-node";
 
 import { decodeModel, encodeModel, quantizeLinearWeights, schemeName, type onnx, type WeightSchemeName } from "../onnx";
-import { histogram, tensorStatistics } from "../quant";
+import { blockNormalizedHistogram, histogram, tensorStatistics } from "../quant";
 import { DnaModel, type WeightLayer } from "./dna-model";
 import { measureFootprint } from "./footprint";
 import { resolveLoadOptions, type LoadOptions } from "./load-options";
@@ -15,6 +15,9 @@ import { DnaTokenizer } from "./tokenizer";
 
 /** Number of bins of the weight histograms computed at load time. */
 export const WEIGHT_HISTOGRAM_BINS = 80;
+
+/** Block size and bins of the block-normalized histograms computed at load time (bitsandbytes' default block). */
+export const NORMALIZED_HISTOGRAM = Object.freeze({ blockSize: 64, bins: 200 });
 
 /** A loaded model and its tokenizer. */
 export interface ModelAndTokenizer {
@@ -47,8 +50,16 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
   // Read the graph and quantize its linear weights, summarizing each weight as stored.
   const model = decodeModel(fs.readFileSync(files.onnxPath), files.onnxPath);
   const layers: WeightLayer[] = [];
-  const quantization = quantizeLinearWeights(model, resolved.scheme, (layer, values) => {
-    layers.push({ ...layer, statistics: tensorStatistics(values), histogram: histogram(values, WEIGHT_HISTOGRAM_BINS) });
+  const quantization = quantizeLinearWeights(model, resolved.scheme, (layer, stored, original) => {
+    layers.push({
+      ...layer,
+      statistics: tensorStatistics(stored),
+      histogram: histogram(stored, WEIGHT_HISTOGRAM_BINS),
+      normalized: {
+        blockSize: NORMALIZED_HISTOGRAM.blockSize,
+        histogram: blockNormalizedHistogram(original, NORMALIZED_HISTOGRAM.blockSize, NORMALIZED_HISTOGRAM.bins),
+      },
+    });
   });
   const footprint = measureFootprint(model.graph!, quantization);
 

@@ -66,10 +66,11 @@ export interface GraphQuantizationResult {
 }
 
 /**
- * Receives each linear weight as the model computes with it: `[N, K]` row-major float32
- * (dequantized when quantized). The array is released after the call returns.
+ * Receives each linear weight as the model computes with it (`stored`, dequantized when
+ * quantized) and as it was in the file (`original`), both `[N, K]` row-major float32 and the same
+ * array for fp32. The arrays are released after the call returns.
  */
-export type WeightInspector = (layer: LinearLayerInfo, valuesOutIn: Float32Array) => void;
+export type WeightInspector = (layer: LinearLayerInfo, stored: Float32Array, original: Float32Array) => void;
 
 /**
  * Quantizes the linear weights of `model` in place with `scheme`, or only inspects them when
@@ -111,7 +112,7 @@ export function quantizeLinearWeights(model: onnx.IModelProto, scheme: WeightSch
       storedBytes: fp32Bytes,
     };
     if (!scheme) {
-      inspect?.(layer, valuesOutIn);
+      inspect?.(layer, valuesOutIn, valuesOutIn);
       layers.push(layer);
       continue;
     }
@@ -142,7 +143,7 @@ export function quantizeLinearWeights(model: onnx.IModelProto, scheme: WeightSch
     }
     layer.scheme = schemeName(scheme);
     layer.storedBytes = [quantized.weightTensor, ...quantized.metadataTensors].reduce((sum, tensor) => sum + tensorByteLength(tensor), 0);
-    inspect?.(layer, quantized.dequantize());
+    inspect?.(layer, quantized.dequantize(), valuesOutIn);
     layers.push(layer);
   }
 
@@ -171,7 +172,7 @@ function quantizeWeight(weight: LinearWeight, valuesOutIn: Float32Array, scheme:
 }
 
 /** Reads a weight as `[N, K]` row-major float32, transposing a `[K, N]` MatMul weight. */
-function readWeightOutIn(weight: LinearWeight): Float32Array {
+export function readWeightOutIn(weight: LinearWeight): Float32Array {
   const stored = readFloatTensor(weight.constant.tensor);
   if (weight.storedOutIn) return stored;
   const { inFeatures: k, outFeatures: n } = weight;

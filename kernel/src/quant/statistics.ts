@@ -103,3 +103,18 @@ export function errorMetrics(reference: ArrayLike<number>, approximation: ArrayL
     meanAbsError: n === 0 ? 0 : absError / n,
   };
 }
+
+/**
+ * Histograms `values` divided by the absmax of their block (consecutive runs of `blockSize` in
+ * flat order, the 4-bit layout), over [-1, 1]. Blocks whose absmax is 0 count as zeros.
+ */
+export function blockNormalizedHistogram(values: ArrayLike<number>, blockSize: number, bins = 200): Histogram {
+  const normalized = new Float32Array(values.length);
+  for (let start = 0; start < values.length; start += blockSize) {
+    const end = Math.min(start + blockSize, values.length);
+    let absmax = 0;
+    for (let i = start; i < end; i++) absmax = Math.max(absmax, Math.abs(values[i]!));
+    for (let i = start; i < end; i++) normalized[i] = absmax === 0 ? 0 : values[i]! / absmax;
+  }
+  return histogram(normalized, bins, { low: -1, high: 1 });
+}

@@ -1,0 +1,4 @@
+/** Quantization error analysis of linear weights, per layer and per scheme. */
+export * from "./schemes";
+export * from "./analyze-layer";
+export * from "./analyze-model";
