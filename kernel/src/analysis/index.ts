@@ -2,3 +2,4 @@
 export * from "./schemes";
 export * from "./analyze-layer";
 export * from "./analyze-model";
+export * from "./outliers";

@@ -56,7 +56,8 @@ export async function runInBatches(context: TaskContext, sequences: unknown, out
   }
 }
 
-function makeFeeds(session: ort.InferenceSession, batch: EncodedBatch): Record<string, ort.Tensor> {
+/** Builds onnxruntime feeds for the token inputs that the session declares. */
+export function makeFeeds(session: ort.InferenceSession, batch: EncodedBatch): Record<string, ort.Tensor> {
   const dims = [batch.batchSize, batch.sequenceLength];
   const available: Record<string, BigInt64Array> = {
     input_ids: batch.inputIds,
