@@ -6,6 +6,9 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The bundled default model. */
 export const BUNDLED_MODEL = path.join(REPO_ROOT, "kernel", "models", "tiny-dnabert2");
 
+/** The bundled taxonomy classifier. */
+export const TAXONOMY_MODEL = path.join(REPO_ROOT, "kernel", "models", "tiny-dnabert2-taxonomy");
+
 /** Bundled DNA data. */
 export const DATA_DIR = path.join(REPO_ROOT, "kernel", "data");
 

@@ -5,8 +5,10 @@ import * as ort from "onnxruntime-node";
 import type { Histogram, NormalizedWeightHistogram, TensorStatistics } from "../display/payloads";
 import { MIME_BUNDLE_METHOD, type MimeBundle } from "../jupyter/display-channel";
 import type { LinearLayerInfo, SkippedLinearNode, WeightSchemeName } from "../onnx";
+import { classifySequences, type Classification } from "./tasks/classify";
 import { embedSequences } from "./tasks/embed";
 import { fillMask, type FillMaskOptions, type MaskPrediction } from "./tasks/fill-mask";
+import { tokenLogits, type TokenLogits } from "./tasks/token-logits";
 import type { BatchOptions, TaskContext } from "./tasks/run-batches";
 import type { MemoryFootprint } from "./footprint";
 import type { DnaTokenizer } from "./tokenizer";
@@ -89,6 +91,19 @@ export class DnaModel {
   /** Predicts the top-k tokens with probabilities at each `[MASK]` of each sequence. */
   fillMask(sequences: readonly string[], options: FillMaskOptions = {}): Promise<MaskPrediction[][]> {
     return fillMask(this.taskContext(), sequences, options);
+  }
+
+  /**
+   * Classifies DNA sequences with a sequence-classification model, using the labels of
+   * `id2label` in config.json.
+   */
+  classify(sequences: readonly string[], options: BatchOptions = {}): Promise<Classification[]> {
+    return classifySequences(this.taskContext(), this.config, sequences, options);
+  }
+
+  /** Returns the logits of every token of each sequence (masked language models). */
+  tokenLogits(sequences: readonly string[], options: BatchOptions = {}): Promise<TokenLogits[]> {
+    return tokenLogits(this.taskContext(), sequences, options);
   }
 
   /** Releases the onnxruntime session; the model cannot run afterwards. */

@@ -8,4 +8,7 @@ export * from "./dna-model";
 export * from "./load";
 export { cosineSimilarity, embedSequences, LAST_HIDDEN_STATE } from "./tasks/embed";
 export { fillMask, topPredictions, LOGITS, type FillMaskOptions, type MaskPrediction, type TokenPrediction } from "./tasks/fill-mask";
-export type { BatchOptions } from "./tasks/run-batches";
+export { classifySequences, labelNames, type Classification } from "./tasks/classify";
+export { tokenLogits, type TokenLogits } from "./tasks/token-logits";
+export { softmax } from "./tasks/softmax";
+export type { BatchOptions, LongSequenceMode } from "./tasks/run-batches";

@@ -27,6 +27,17 @@ export interface EncodedBatch {
   ids: number[][];
 }
 
+/** One window of a long sequence: special tokens around a slice of its content tokens. */
+export interface TokenWindow {
+  ids: number[];
+  /** Index of the window's first content token among the sequence's content tokens. */
+  contentStart: number;
+  /** Number of leading special tokens before the content. */
+  prefixLength: number;
+  /** Number of content tokens in the window. */
+  contentLength: number;
+}
+
 /** Options of {@link DnaTokenizer.encodeBatch}. */
 export interface EncodeBatchOptions {
   /** Index of the first sequence in the caller's list, for error messages. */
@@ -56,6 +67,7 @@ export class DnaTokenizer {
 
   private readonly tokenizer: HuggingFaceTokenizer;
   private readonly specialTokens: string[];
+  private readonly specialIds: Set<number>;
   /** Maps each IUPAC code without a single-character token to `N` when the vocabulary has `N`. */
   private readonly baseMap: Map<string, string>;
 
@@ -73,7 +85,10 @@ export class DnaTokenizer {
     this.padTokenId = this.tokenizer.token_to_id(padToken) ?? 0;
     const maxLength = Number(tokenizerConfig.model_max_length);
     this.modelMaxLength = Number.isInteger(maxLength) && maxLength > 0 && maxLength < 1e9 ? maxLength : 512;
-    this.specialTokens = [...this.tokenizer.get_added_tokens_decoder().values()].map((token) => token.content);
+    const addedTokens = this.tokenizer.get_added_tokens_decoder();
+    this.specialTokens = [...addedTokens.values()].map((token) => token.content);
+    this.specialIds = new Set([...addedTokens.entries()].filter(([, token]) => token.special).map(([id]) => id));
+    if (this.maskTokenId !== undefined) this.specialIds.delete(this.maskTokenId);
 
     this.baseMap = new Map();
     for (const code of IUPAC_NUCLEOTIDE_CODES) {
@@ -149,7 +164,42 @@ export class DnaTokenizer {
       );
       return [...tokens.slice(0, this.modelMaxLength - 1), tokens[tokens.length - 1]!];
     });
+    return this.padBatch(ids);
+  }
 
+  /**
+   * Splits encoded ids that exceed {@link modelMaxLength} into overlapping windows of at most
+   * that length. Each window repeats the sequence's leading and trailing special tokens (such as
+   * `[CLS]` and `[SEP]`) around a slice of the content tokens.
+   * @param overlap content tokens shared by neighbouring windows (default a quarter of a window).
+   */
+  splitIntoWindows(ids: readonly number[], overlap?: number): TokenWindow[] {
+    let prefix = 0;
+    while (prefix < ids.length && this.specialIds.has(ids[prefix]!)) prefix++;
+    let suffix = 0;
+    while (suffix < ids.length - prefix && this.specialIds.has(ids[ids.length - 1 - suffix]!)) suffix++;
+    const content = ids.slice(prefix, ids.length - suffix);
+    const head = ids.slice(0, prefix);
+    const tail = ids.slice(ids.length - suffix);
+    const width = this.modelMaxLength - prefix - suffix;
+    if (ids.length <= this.modelMaxLength) return [{ ids: [...ids], contentStart: 0, prefixLength: prefix, contentLength: content.length }];
+    if (width < 2) throw new RangeError(`The model maximum length ${this.modelMaxLength} leaves no room for content tokens.`);
+
+    const shared = overlap ?? Math.floor(width / 4);
+    if (!Number.isInteger(shared) || shared < 0 || shared >= width) {
+      throw new RangeError(`windowOverlap must be an integer from 0 to ${width - 1} tokens, got ${String(overlap)}.`);
+    }
+    const windows: TokenWindow[] = [];
+    for (let start = 0; ; start += width - shared) {
+      const slice = content.slice(start, start + width);
+      windows.push({ ids: [...head, ...slice, ...tail], contentStart: start, prefixLength: prefix, contentLength: slice.length });
+      if (start + width >= content.length) break;
+    }
+    return windows;
+  }
+
+  /** Right-pads token id lists into one batch with attention mask and token type ids. */
+  padBatch(ids: readonly (readonly number[])[]): EncodedBatch {
     const batchSize = ids.length;
     const sequenceLength = Math.max(...ids.map((tokens) => tokens.length));
     const inputIds = new BigInt64Array(batchSize * sequenceLength).fill(BigInt(this.padTokenId));
@@ -161,7 +211,7 @@ export class DnaTokenizer {
         attentionMask[row * sequenceLength + column] = 1n;
       });
     });
-    return { inputIds, attentionMask, tokenTypeIds, batchSize, sequenceLength, lengths: ids.map((tokens) => tokens.length), ids };
+    return { inputIds, attentionMask, tokenTypeIds, batchSize, sequenceLength, lengths: ids.map((tokens) => tokens.length), ids: ids.map((tokens) => [...tokens]) };
   }
 }
 

@@ -7,27 +7,28 @@ export const LAST_HIDDEN_STATE = "last_hidden_state";
 
 /**
  * Embeds DNA sequences: mean of `last_hidden_state` over each sequence's tokens, special tokens
- * included and padding excluded.
+ * included and padding excluded. A sequence split into windows gets the mean over the tokens of
+ * all its windows.
  * @returns one Float32Array of length hidden_size per sequence, in input order.
  */
 export async function embedSequences(context: TaskContext, sequences: unknown, options: BatchOptions = {}): Promise<Float32Array[]> {
-  const embeddings: Float32Array[] = [];
-  await runInBatches(context, sequences, LAST_HIDDEN_STATE, options, ({ batch, output }) => {
+  const sums: Float64Array[] = [];
+  const counts: number[] = [];
+  const total = await runInBatches(context, sequences, LAST_HIDDEN_STATE, options, ({ batch, windows, output }) => {
     // output: float32 [batchSize, sequenceLength, hiddenSize], row-major.
     const hidden = output.data as Float32Array;
     const hiddenSize = Number(output.dims[2]);
-    for (let row = 0; row < batch.batchSize; row++) {
-      const pooled = new Float32Array(hiddenSize);
+    windows.forEach((window, row) => {
+      const sum = (sums[window.sequenceIndex] ??= new Float64Array(hiddenSize));
       const length = batch.lengths[row]!;
       for (let token = 0; token < length; token++) {
         const offset = (row * batch.sequenceLength + token) * hiddenSize;
-        for (let j = 0; j < hiddenSize; j++) pooled[j] += hidden[offset + j]!;
+        for (let j = 0; j < hiddenSize; j++) sum[j] += hidden[offset + j]!;
       }
-      for (let j = 0; j < hiddenSize; j++) pooled[j] /= length;
-      embeddings.push(pooled);
-    }
+      counts[window.sequenceIndex] = (counts[window.sequenceIndex] ?? 0) + length;
+    });
   });
-  return embeddings;
+  return Array.from({ length: total }, (_, index) => Float32Array.from(sums[index]!, (value) => value / counts[index]!));
 }
 
 /** Returns the cosine similarity of two vectors of equal length (0 when either is zero). */

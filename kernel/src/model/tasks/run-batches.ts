@@ -1,12 +1,13 @@
 /**
- * Running a model over sequences in batches: tokenization, onnxruntime feeds for the inputs the
- * graph declares, and one requested output per batch.
+ * Running a model over sequences in batches: tokenization, long sequences (truncated or split
+ * into overlapping windows), onnxruntime feeds for the inputs the graph declares, and one
+ * requested output per batch.
  */
 
 import * as ort from "onnxruntime-node";
 
 import { checkSequenceList } from "../dna";
-import type { DnaTokenizer, EncodedBatch } from "../tokenizer";
+import type { DnaTokenizer, EncodedBatch, TokenWindow } from "../tokenizer";
 
 /** Session, tokenizer and warning callback of a loaded model, as the tasks use them. */
 export interface TaskContext {
@@ -15,45 +16,85 @@ export interface TaskContext {
   warn: (message: string) => void;
 }
 
+/** How a sequence longer than the model's maximum length is handled. */
+export type LongSequenceMode = "truncate" | "windows";
+
 /** Options shared by the batched tasks. */
 export interface BatchOptions {
-  /** Sequences per onnxruntime run (default 8). */
+  /** Windows per onnxruntime run (default 8). */
   batchSize?: number;
+  /**
+   * `"truncate"` (default) keeps the first tokens and warns; `"windows"` splits the sequence into
+   * overlapping windows and combines their results.
+   */
+  longSequences?: LongSequenceMode;
+  /** Content tokens shared by neighbouring windows (default a quarter of a window). */
+  windowOverlap?: number;
 }
 
-/** One batch's encoded input and the requested output tensor. */
-export interface BatchResult {
+/** One window with the index of the sequence it belongs to. */
+export interface SequenceWindow extends TokenWindow {
+  sequenceIndex: number;
+  /** Number of windows of that sequence. */
+  windowCount: number;
+  /** Token count of the sequence's full encoding (all windows' content plus special tokens). */
+  encodedLength: number;
+}
+
+/** One batch of windows, its encoded input and the requested output tensor. */
+export interface WindowBatch {
   batch: EncodedBatch;
-  /** Index of the batch's first sequence in the caller's list. */
-  firstIndex: number;
+  windows: SequenceWindow[];
   output: ort.Tensor;
 }
 
 /**
- * Tokenizes `sequences` in batches of `batchSize`, runs the session and passes each batch's
- * `outputName` tensor to `consume`.
+ * Tokenizes `sequences`, splits or truncates long ones, runs the session over batches of
+ * windows and passes each batch's `outputName` tensor to `consume`.
+ * @returns the number of sequences.
  * @throws Error when the graph has no output of that name, naming the outputs it has.
  */
-export async function runInBatches(context: TaskContext, sequences: unknown, outputName: string, options: BatchOptions, consume: (result: BatchResult) => void): Promise<void> {
+export async function runInBatches(
+  context: TaskContext,
+  sequences: unknown,
+  outputName: string,
+  options: BatchOptions,
+  consume: (result: WindowBatch) => void,
+): Promise<number> {
   const list = checkSequenceList(sequences);
-  const { batchSize = 8 } = options;
+  const { batchSize = 8, longSequences = "truncate", windowOverlap } = options;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batchSize must be a positive integer, got ${String(batchSize)}.`);
+  }
+  if (longSequences !== "truncate" && longSequences !== "windows") {
+    throw new RangeError(`longSequences must be "truncate" or "windows", got ${JSON.stringify(longSequences)}.`);
   }
   const { session, tokenizer, warn } = context;
   if (!session.outputNames.includes(outputName)) {
     throw new Error(`This model has no output "${outputName}" (it has ${session.outputNames.join(", ")}); export the model with that output to use this task.`);
   }
 
-  // Validate every sequence before the first run, so that bad input fails fast.
-  list.forEach((sequence, index) => tokenizer.normalize(sequence, index));
+  // Encode every sequence before the first run, so that bad input fails fast.
+  const windows = list.flatMap((sequence, sequenceIndex) => {
+    const ids = tokenizer.encode(sequence, sequenceIndex);
+    if (ids.length > tokenizer.modelMaxLength && longSequences === "truncate") {
+      warn(
+        `Sequence ${sequenceIndex} has ${ids.length} tokens, more than the model maximum ${tokenizer.modelMaxLength}; it was truncated to the first ${tokenizer.modelMaxLength}. Pass longSequences: "windows" to use all of it.`,
+      );
+      const [window] = tokenizer.splitIntoWindows(ids, 0);
+      return [{ ...window!, sequenceIndex, windowCount: 1, encodedLength: window!.ids.length }];
+    }
+    const parts = tokenizer.splitIntoWindows(ids, windowOverlap);
+    return parts.map((part) => ({ ...part, sequenceIndex, windowCount: parts.length, encodedLength: ids.length }));
+  });
 
-  for (let firstIndex = 0; firstIndex < list.length; firstIndex += batchSize) {
-    const batch = tokenizer.encodeBatch(list.slice(firstIndex, firstIndex + batchSize), { firstIndex, warn });
-    const feeds = makeFeeds(session, batch);
-    const results = await session.run(feeds, [outputName]);
-    consume({ batch, firstIndex, output: results[outputName]! });
+  for (let first = 0; first < windows.length; first += batchSize) {
+    const slice = windows.slice(first, first + batchSize);
+    const batch = tokenizer.padBatch(slice.map((window) => window.ids));
+    const results = await session.run(makeFeeds(session, batch), [outputName]);
+    consume({ batch, windows: slice, output: results[outputName]! });
   }
+  return list.length;
 }
 
 /** Builds onnxruntime feeds for the token inputs that the session declares. */
@@ -73,4 +114,14 @@ export function makeFeeds(session: ort.InferenceSession, batch: EncodedBatch): R
     feeds[name] = new ort.Tensor("int64", data, dims);
   }
   return feeds;
+}
+
+/**
+ * Returns how far a window token is from the nearer edge of the window's content, or -1 for a
+ * special token. Tasks keep, for each content token, the window where it is farthest from an edge.
+ */
+export function contentMargin(window: TokenWindow, tokenIndex: number): number {
+  const position = tokenIndex - window.prefixLength;
+  if (position < 0 || position >= window.contentLength) return -1;
+  return Math.min(position, window.contentLength - 1 - position);
 }
