@@ -3,3 +3,4 @@ export * from "./schemes";
 export * from "./analyze-layer";
 export * from "./analyze-model";
 export * from "./outliers";
+export * from "./agreement";

@@ -106,6 +106,11 @@ export class DnaModel {
     return tokenLogits(this.taskContext(), sequences, options);
   }
 
+  /** Sends a warning through the callback given at load time (default `console.warn`). */
+  warnCallback(message: string): void {
+    this.warn(message);
+  }
+
   /** Releases the onnxruntime session; the model cannot run afterwards. */
   async dispose(): Promise<void> {
     await this.session.release();
