@@ -12,3 +12,4 @@ export { classifySequences, labelNames, type Classification } from "./tasks/clas
 export { tokenLogits, type TokenLogits } from "./tasks/token-logits";
 export { softmax } from "./tasks/softmax";
 export type { BatchOptions, LongSequenceMode } from "./tasks/run-batches";
+export * from "./quantization-config";

@@ -5,6 +5,7 @@
 
 import { INT4_BLOCK_SIZES, validateBlockSize } from "../quant";
 import type { WeightScheme } from "../onnx";
+import { mapQuantizationConfig, type BitsAndBytesConfigLike } from "./quantization-config";
 
 /** 4-bit data types accepted by `quantType`: bitsandbytes' NF4 and FP4, and onnxruntime's int4. */
 export const QUANT_TYPES = Object.freeze(["nf4", "fp4", "int4"] as const);
@@ -47,6 +48,18 @@ export interface LoadOptions {
   deviceMap?: string;
   /** onnxruntime intra-op threads (default: onnxruntime's choice, one per core). */
   numThreads?: number;
+  /**
+   * Linear weights kept in fp32, by node or weight name: a string matches a name that contains
+   * it as a path segment (`"classifier"` matches `/classifier/Gemm`), a RegExp is tested as is.
+   */
+  skipModules?: readonly (string | RegExp)[];
+  /** Activation magnitude counted as an outlier by `analyzeActivationOutliers` (default 6.0). */
+  int8Threshold?: number;
+  /**
+   * A BitsAndBytesConfig-style object (`load_in_4bit`, `bnb_4bit_quant_type`, ...). Options
+   * given directly take precedence over it.
+   */
+  quantizationConfig?: BitsAndBytesConfigLike;
   /** Receives warnings such as truncated sequences (default: `console.warn`). */
   warn?: (message: string) => void;
 }
@@ -55,6 +68,9 @@ export interface LoadOptions {
 export interface ResolvedLoadOptions {
   scheme: WeightScheme | null;
   numThreads?: number;
+  /** Returns whether a linear weight stays in fp32, given its node names and weight name. */
+  skipModules: (names: readonly string[]) => boolean;
+  int8Threshold: number;
   warn: (message: string) => void;
 }
 
@@ -65,7 +81,22 @@ export interface ResolvedLoadOptions {
 export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (options === undefined || options === null) options = {};
   if (typeof options !== "object") throw new TypeError(`options must be an object, got ${typeof options}.`);
-  const { loadIn8bit = false, loadIn4bit = false, quantType = "nf4", deviceMap = "auto", numThreads, warn } = options as LoadOptions;
+  const given = options as LoadOptions;
+  if (given.warn !== undefined && typeof given.warn !== "function") throw new TypeError("warn must be a function that takes a message string.");
+  const warnCallback = given.warn ?? ((message: string) => console.warn(`dnaquant: ${message}`));
+
+  // A BitsAndBytesConfig fills in what the options leave out; options win, with a warning on conflict.
+  if (given.quantizationConfig !== undefined) {
+    const mapped = mapQuantizationConfig(given.quantizationConfig, warnCallback);
+    for (const [key, value] of Object.entries(mapped)) {
+      const current = (given as Record<string, unknown>)[key];
+      if (current !== undefined && JSON.stringify(current) !== JSON.stringify(value)) {
+        warnCallback(`${key} is ${JSON.stringify(current)} in the options and ${JSON.stringify(value)} in quantizationConfig; the option is used.`);
+      }
+    }
+    options = { ...mapped, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
+  }
+  const { loadIn8bit = false, loadIn4bit = false, quantType = "nf4", deviceMap = "auto", numThreads } = options as LoadOptions;
   const { doubleQuant = false, symmetric = true, accuracyLevel = 4 } = options as LoadOptions;
 
   checkBoolean(loadIn8bit, "loadIn8bit");
@@ -100,13 +131,37 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (numThreads !== undefined && (!Number.isInteger(numThreads) || numThreads < 1)) {
     throw new RangeError(`numThreads must be a positive integer, got ${String(numThreads)}.`);
   }
-  if (warn !== undefined && typeof warn !== "function") throw new TypeError("warn must be a function that takes a message string.");
 
   let scheme: WeightScheme | null = null;
   if (loadIn8bit) scheme = { kind: "int8" };
   if (loadIn4bit && quantType === "int4") scheme = { kind: "int4", blockSize, symmetric, accuracyLevel };
   if (loadIn4bit && quantType !== "int4") scheme = { kind: "4bit", type: quantType, blockSize, ...(doubleQuant ? { doubleQuant } : {}) };
-  return { scheme, ...(numThreads !== undefined ? { numThreads } : {}), warn: warn ?? ((message: string) => console.warn(`dnaquant: ${message}`)) };
+  const { skipModules = [], int8Threshold = 6.0 } = options as LoadOptions;
+  if (typeof int8Threshold !== "number" || !(int8Threshold > 0)) throw new RangeError(`int8Threshold must be a positive number, got ${String(int8Threshold)}.`);
+  return {
+    scheme,
+    ...(numThreads !== undefined ? { numThreads } : {}),
+    skipModules: moduleMatcher(skipModules),
+    int8Threshold,
+    warn: warnCallback,
+  };
+}
+
+/**
+ * Builds the skip test of `skipModules`. A string matches a name that contains it between path
+ * separators (`/`, `.`, `::`) or at its ends, so `"classifier"` matches `/classifier/Gemm` and
+ * `classifier.weight` but not `preclassifier.weight`.
+ */
+export function moduleMatcher(patterns: readonly (string | RegExp)[]): (names: readonly string[]) => boolean {
+  if (!Array.isArray(patterns)) throw new TypeError("skipModules must be a list of names or regular expressions.");
+  const tests = patterns.map((pattern) => {
+    if (pattern instanceof RegExp) return (name: string) => pattern.test(name);
+    if (typeof pattern !== "string" || pattern === "") throw new TypeError(`skipModules entries must be non-empty strings or RegExps, got ${JSON.stringify(pattern)}.`);
+    const escaped = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const segment = new RegExp(`(^|[/.:])${escaped}($|[/.:])`);
+    return (name: string) => segment.test(name);
+  });
+  return (names) => names.some((name) => tests.some((test) => test(name)));
 }
 
 function checkBoolean(value: unknown, name: string): void {
