@@ -64,6 +64,26 @@ export interface LoadOptions {
   warn?: (message: string) => void;
 }
 
+/** Every key of {@link LoadOptions}, for rejecting misspelled options in JavaScript callers. */
+const LOAD_OPTION_KEYS: ReadonlySet<string> = new Set([
+  "loadIn8bit",
+  "loadIn4bit",
+  "quantType",
+  "blockSize",
+  "doubleQuant",
+  "symmetric",
+  "accuracyLevel",
+  "deviceMap",
+  "numThreads",
+  "skipModules",
+  "int8Threshold",
+  "quantizationConfig",
+  "warn",
+]);
+
+/** Options that only apply with `loadIn4bit`. */
+const FOUR_BIT_OPTION_KEYS: readonly string[] = ["quantType", "blockSize", "doubleQuant", "symmetric", "accuracyLevel"];
+
 /** Validated options. */
 export interface ResolvedLoadOptions {
   scheme: WeightScheme | null;
@@ -82,6 +102,10 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   if (options === undefined || options === null) options = {};
   if (typeof options !== "object") throw new TypeError(`options must be an object, got ${typeof options}.`);
   const given = options as LoadOptions;
+  const unknown = Object.keys(given).filter((key) => !LOAD_OPTION_KEYS.has(key));
+  if (unknown.length > 0) {
+    throw new RangeError(`Unknown load option ${unknown.map((key) => JSON.stringify(key)).join(", ")}; the options are ${[...LOAD_OPTION_KEYS].join(", ")}.`);
+  }
   if (given.warn !== undefined && typeof given.warn !== "function") throw new TypeError("warn must be a function that takes a message string.");
   const warnCallback = given.warn ?? ((message: string) => console.warn(`dnaquant: ${message}`));
 
@@ -130,6 +154,11 @@ export function resolveLoadOptions(options: unknown): ResolvedLoadOptions {
   }
   if (numThreads !== undefined && (!Number.isInteger(numThreads) || numThreads < 1)) {
     throw new RangeError(`numThreads must be a positive integer, got ${String(numThreads)}.`);
+  }
+
+  const unused = FOUR_BIT_OPTION_KEYS.filter((key) => (options as Record<string, unknown>)[key] !== undefined);
+  if (!loadIn4bit && unused.length > 0) {
+    warnCallback(`${unused.join(", ")} ${unused.length === 1 ? "applies" : "apply"} only with loadIn4bit: true and ${unused.length === 1 ? "is" : "are"} ignored.`);
   }
 
   let scheme: WeightScheme | null = null;

@@ -56,3 +56,15 @@ describe("resolveLoadOptions", () => {
     assert.throws(() => resolveLoadOptions({ loadIn8bit: "yes" as unknown as boolean }), TypeError);
   });
 });
+
+describe("resolveLoadOptions checks", () => {
+  it("rejects a misspelled option", () => {
+    assert.throws(() => resolveLoadOptions({ loadIn2bit: true } as object), /Unknown load option "loadIn2bit"; the options are loadIn8bit, loadIn4bit/);
+  });
+
+  it("warns about 4-bit options without loadIn4bit", () => {
+    const warnings: string[] = [];
+    resolveLoadOptions({ quantType: "fp4", warn: (message) => warnings.push(message) });
+    assert.deepEqual(warnings, ["quantType applies only with loadIn4bit: true and is ignored."]);
+  });
+});
