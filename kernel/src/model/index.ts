@@ -13,3 +13,4 @@ export { tokenLogits, type TokenLogits } from "./tasks/token-logits";
 export { softmax } from "./tasks/softmax";
 export type { BatchOptions, LongSequenceMode } from "./tasks/run-batches";
 export * from "./quantization-config";
+export * from "./sources";

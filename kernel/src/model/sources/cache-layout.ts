@@ -5,6 +5,7 @@
  * <cache>/models--<owner>--<name>/
  *   refs/<revision>                 a text file with the commit hash the revision pointed to
  *   blobs/<etag>                    file contents, named by the ETag the hub sent (quotes removed)
+ *   blobs/<etag>.<pid>-<random>.incomplete   a download in progress by process <pid>
  *   snapshots/<commit>/<path>       one entry per file of that commit: a relative symlink into blobs/
  *   .no_exist/<commit>/<path>       an empty file recording that <path> is absent from that commit
  * ```
@@ -18,6 +19,9 @@ import { COMMIT_HASH_PATTERN, isCommitHash, repoFolderName, type HubModelId } fr
 
 /** Suffix of a blob while it downloads; the file is renamed to the blob name once complete. */
 export const INCOMPLETE_SUFFIX = ".incomplete";
+
+// `<blob>.<pid>-<8 hex digits>.incomplete`: a download in progress and the process writing it.
+const INCOMPLETE_NAME_PATTERN = /^(.+)\.([0-9]+)-[0-9a-f]{8}\.incomplete$/;
 
 // Characters allowed in a blob name. The hub's ETags are hex digests (git SHA-1 or SHA-256), and
 // a narrow set keeps a server-chosen name from leaving blobs/.
@@ -86,6 +90,39 @@ export class RepoCache {
     return fs.existsSync(this.snapshotPath(commit, file));
   }
 
+  /**
+   * Returns a new path for downloading a blob: `<blob>.<pid>-<random>.incomplete`. Each download
+   * writes its own file and renames it to the blob when complete, so that processes downloading
+   * the same blob at once never write into the same file, and the blob is always whole.
+   */
+  incompletePath(blobName: string): string {
+    return `${this.blobPath(blobName)}.${process.pid}-${randomBytes(4).toString("hex")}${INCOMPLETE_SUFFIX}`;
+  }
+
+  /**
+   * Deletes the unfinished downloads of a blob whose process has ended, such as one killed
+   * mid-download. Files of running processes are kept.
+   *
+   * NOTE: process ids are checked on this machine only. On a cache shared between machines, a
+   * running download of another machine can be deleted, and that download then fails when it
+   * renames its file.
+   */
+  removeStaleDownloads(blobName: string): void {
+    const blobsDir = path.dirname(this.blobPath(blobName));
+    let names: string[];
+    try {
+      names = fs.readdirSync(blobsDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const match = INCOMPLETE_NAME_PATTERN.exec(name);
+      if (match && match[1] === blobName && !isProcessRunning(Number(match[2]))) {
+        fs.rmSync(path.join(blobsDir, name), { force: true });
+      }
+    }
+  }
+
   /** Records that a file is absent from a commit, so that a later run need not ask again. */
   markMissing(commit: string, file: string): void {
     const marker = this.noExistPath(commit, file);
@@ -99,8 +136,8 @@ export class RepoCache {
 
   /**
    * Places a blob in a snapshot as a relative symlink, as huggingface_hub does, replacing any
-   * entry of the same name atomically. Where the file system refuses symlinks the blob is copied
-   * instead, and `warn` says so.
+   * entry of the same name atomically. Where the file system rejects symlinks, the blob is copied
+   * instead and `warn` receives a message.
    */
   linkSnapshotFile(commit: string, file: string, blobName: string, warn: (message: string) => void): void {
     const pointer = this.snapshotPath(commit, file);
@@ -141,6 +178,17 @@ export function isSafeRepoPath(file: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (file.length === 0 || /[\u0000-\u001f\u007f\\]/.test(file)) return false;
   return file.split("/").every((segment) => segment !== "" && segment !== "." && segment !== "..");
+}
+
+/** Returns whether a process with this id runs on this machine (under any user). */
+function isProcessRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** Writes a small file through a temporary file and a rename. */

@@ -6,7 +6,7 @@ export const HUB_ERROR_CODES = Object.freeze([
   "not-cached",
   // Offline mode is on and the cached snapshot lacks a file the loader needs.
   "incomplete-cache",
-  // The hub refused the connection, or did not answer within the timeout.
+  // The connection to the hub was refused or timed out.
   "hub-unreachable",
   // HTTP 401 or 403: a private or gated repository, or a token without access.
   "unauthorized",
@@ -14,7 +14,7 @@ export const HUB_ERROR_CODES = Object.freeze([
   "not-found",
   // Any other HTTP error status.
   "http-error",
-  // The hub answered without the headers or fields that place a file in the cache.
+  // The hub responded without the headers or fields that place a file in the cache.
   "invalid-response",
   // The connection broke or the body was shorter than announced; nothing was cached.
   "download-failed",
@@ -38,7 +38,7 @@ export interface HubModelErrorDetails {
   cause?: unknown;
 }
 
-/** A model id that could not be resolved to files; the message says what to do next. */
+/** A model id that could not be resolved to files. The message names the next step. */
 export class HubModelError extends Error {
   readonly code: HubErrorCode;
   readonly modelId: string;

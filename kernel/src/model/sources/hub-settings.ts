@@ -13,7 +13,7 @@ export type HubEnvironment = Readonly<Record<string, string | undefined>>;
 /** The public Hugging Face hub, used when neither the `endpoint` option nor `HF_ENDPOINT` is set. */
 export const DEFAULT_HUB_ENDPOINT = "https://huggingface.co";
 
-/** Milliseconds to wait for the hub's answer or for the next piece of a download (huggingface_hub's default, 10 s). */
+/** Milliseconds to wait for a response from the hub or for the next piece of a download (huggingface_hub's default, 10 s). */
 export const DEFAULT_HUB_TIMEOUT_MS = 10_000;
 
 /** Values of a boolean variable such as HF_HUB_OFFLINE that mean true, compared without case. */
@@ -22,7 +22,7 @@ export const TRUE_ENVIRONMENT_VALUES: readonly string[] = Object.freeze(["1", "O
 /** An access token and where it came from, for messages that must not print the token itself. */
 export interface HubToken {
   token: string;
-  /** Where the token came from, such as `HF_TOKEN` or `the token file /home/me/.cache/huggingface/token`. */
+  /** The origin of the token, such as `HF_TOKEN` or `the token file /home/me/.cache/huggingface/token`. */
   source: string;
 }
 
@@ -38,7 +38,7 @@ export function resolveHubCacheDir(env: HubEnvironment): string {
 }
 
 /**
- * Returns the Hugging Face home folder, which holds the cache and the stored token:
+ * Returns the Hugging Face home folder, which contains the cache and the stored token:
  * `HF_HOME`, else `$XDG_CACHE_HOME/huggingface`, else `~/.cache/huggingface`.
  */
 export function resolveHuggingFaceHome(env: HubEnvironment): string {
@@ -57,7 +57,8 @@ export function offlineVariable(env: HubEnvironment): string | undefined {
 }
 
 /**
- * Returns the hub base URL without a trailing `/`: `HF_ENDPOINT`, else https://huggingface.co.
+ * Returns the hub base URL without a trailing `/`: the `endpoint` argument, else `HF_ENDPOINT`,
+ * else https://huggingface.co.
  * @throws RangeError when the value is not an http or https URL.
  */
 export function resolveHubEndpoint(env: HubEnvironment, endpoint?: string): string {
@@ -77,7 +78,7 @@ export function resolveHubEndpoint(env: HubEnvironment, endpoint?: string): stri
 
 /**
  * Returns the access token to send. Precedence: the `token` option (`false` sends none), then
- * `HF_TOKEN`, then the older `HUGGING_FACE_HUB_TOKEN`, then the file that `hf auth login` writes:
+ * `HF_TOKEN`, then the older `HUGGING_FACE_HUB_TOKEN`, then huggingface_hub's stored token file:
  * `HF_TOKEN_PATH`, else `$HF_HOME/token`.
  */
 export function resolveHubToken(env: HubEnvironment, token?: string | false): HubToken | undefined {

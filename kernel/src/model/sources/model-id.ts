@@ -31,9 +31,9 @@ export interface HubModelId {
 /**
  * Parses a model id of the form `name` or `owner/name`.
  *
- * Each part has ASCII letters, digits, `-`, `_` and `.`, starts and ends with a letter, digit or
- * `_`, the name has at most 96 characters, and the id contains no `--` or `..` and does not
- * end in `.git`: the rules the hub applies to repository names.
+ * The rules are those the hub applies to repository names. Each part has ASCII letters, digits,
+ * `-`, `_` and `.`, and starts and ends with a letter, digit or `_`. The name has at most 96
+ * characters. The id contains no `--` or `..` and does not end in `.git`.
  * @throws TypeError when `modelId` is not a string, RangeError when it breaks these rules.
  */
 export function parseHubModelId(modelId: unknown): HubModelId {
@@ -91,9 +91,9 @@ export function repoFolderName(modelId: HubModelId): string {
 }
 
 /**
- * Checks a revision: a branch, a tag or a commit hash. Since the revision becomes a file under
- * `refs/`, it must be a relative path without `.` or `..` segments, backslashes or control
- * characters; `/` is allowed (as in `refs/pr/1`).
+ * Checks a revision: a branch, a tag or a commit hash. The revision becomes a file under
+ * `refs/`, so it must be a relative path without `.` or `..` segments, backslashes or control
+ * characters. A `/` is allowed, as in `refs/pr/1`.
  * @throws TypeError when it is not a string, RangeError when it cannot name a git ref.
  */
 export function validateRevision(revision: unknown): string {
