@@ -21,6 +21,23 @@ export interface WeightLayer extends LinearLayerInfo {
   normalized: NormalizedWeightHistogram;
 }
 
+/** What a load did: the file read, the scheme, what was quantized and what was not, and why. */
+export interface LoadReport {
+  /** The source as given to the loader. */
+  source: string;
+  /** The ONNX file that was read. */
+  file: string;
+  /** Hub model id, commit and downloaded files, when the model came from the Hugging Face hub or cache. */
+  hub?: { modelId: string; commit: string; downloaded: string[] };
+  scheme: WeightSchemeName;
+  /** Number of linear weights stored quantized. */
+  quantizedLayers: number;
+  /** Linear-looking nodes and weights left in fp32, with the reason. */
+  skipped: SkippedLinearNode[];
+  /** Wall time of the load, in seconds. */
+  loadSeconds: number;
+}
+
 /** Everything a {@link DnaModel} is built from. */
 export interface DnaModelInit {
   name: string;
@@ -33,8 +50,9 @@ export interface DnaModelInit {
   skipped: SkippedLinearNode[];
   footprint: MemoryFootprint;
   session: ort.InferenceSession;
-  tokenizer: DnaTokenizer;
+  tokenizer?: DnaTokenizer;
   warn: (message: string) => void;
+  report: LoadReport;
 }
 
 /** A DNA language model loaded with onnxruntime, with fp32, INT8 or 4-bit linear weights. */
@@ -55,7 +73,10 @@ export class DnaModel {
   /** MatMul and Gemm nodes with a constant weight that were left in fp32, with the reason. */
   readonly skipped: readonly SkippedLinearNode[];
   readonly session: ort.InferenceSession;
-  readonly tokenizer: DnaTokenizer;
+  /** The tokenizer, or undefined for a model whose inputs are not token ids. */
+  readonly tokenizer: DnaTokenizer | undefined;
+  /** What the load did; shown when the model is displayed. */
+  readonly loadReport: Readonly<LoadReport>;
 
   private readonly footprint: MemoryFootprint;
   private readonly warn: (message: string) => void;
@@ -73,6 +94,7 @@ export class DnaModel {
     this.session = init.session;
     this.tokenizer = init.tokenizer;
     this.warn = init.warn;
+    this.loadReport = Object.freeze({ ...init.report });
   }
 
   /** Returns the bytes of all weights as the session stores them, with a breakdown by role. */
@@ -84,12 +106,12 @@ export class DnaModel {
    * Embeds DNA sequences (mean-pooled last hidden state, padding excluded).
    * @returns one Float32Array of length hidden_size per sequence.
    */
-  embed(sequences: readonly string[], options: BatchOptions = {}): Promise<Float32Array[]> {
+  async embed(sequences: readonly string[], options: BatchOptions = {}): Promise<Float32Array[]> {
     return embedSequences(this.taskContext(), sequences, options);
   }
 
   /** Predicts the top-k tokens with probabilities at each `[MASK]` of each sequence. */
-  fillMask(sequences: readonly string[], options: FillMaskOptions = {}): Promise<MaskPrediction[][]> {
+  async fillMask(sequences: readonly string[], options: FillMaskOptions = {}): Promise<MaskPrediction[][]> {
     return fillMask(this.taskContext(), sequences, options);
   }
 
@@ -97,13 +119,31 @@ export class DnaModel {
    * Classifies DNA sequences with a sequence-classification model, using the labels of
    * `id2label` in config.json.
    */
-  classify(sequences: readonly string[], options: BatchOptions = {}): Promise<Classification[]> {
+  async classify(sequences: readonly string[], options: BatchOptions = {}): Promise<Classification[]> {
     return classifySequences(this.taskContext(), this.config, sequences, options);
   }
 
   /** Returns the logits of every token of each sequence (masked language models). */
-  tokenLogits(sequences: readonly string[], options: BatchOptions = {}): Promise<TokenLogits[]> {
+  async tokenLogits(sequences: readonly string[], options: BatchOptions = {}): Promise<TokenLogits[]> {
     return tokenLogits(this.taskContext(), sequences, options);
+  }
+
+  /**
+   * Runs the session on plain tensors, for models whose inputs are not token ids. Each feed is
+   * an onnxruntime Tensor, or `{ data, dims }` with float32 or int64 data.
+   * @returns the outputs by name.
+   */
+  async run(feeds: Record<string, ort.Tensor | { data: Float32Array | BigInt64Array | Int32Array; dims: readonly number[] }>): Promise<Record<string, ort.Tensor>> {
+    const tensors: Record<string, ort.Tensor> = {};
+    for (const [name, feed] of Object.entries(feeds)) {
+      if (!this.session.inputNames.includes(name)) {
+        throw new RangeError(`This model has no input "${name}"; its inputs are ${this.session.inputNames.join(", ")}.`);
+      }
+      tensors[name] = feed instanceof ort.Tensor ? feed : new ort.Tensor(feed.data, feed.dims);
+    }
+    const missing = this.session.inputNames.filter((name) => !(name in tensors));
+    if (missing.length > 0) throw new RangeError(`Missing input ${missing.join(", ")}; pass every input of the model: ${this.session.inputNames.join(", ")}.`);
+    return this.session.run(tensors);
   }
 
   /** Sends a warning through the callback given at load time (default `console.warn`). */
@@ -135,6 +175,9 @@ export class DnaModel {
   }
 
   private taskContext(): TaskContext {
+    if (!this.tokenizer) {
+      throw new Error(`${this.name} has no tokenizer, so DNA tasks cannot run; use model.run with tensors, or load it with a tokenizer.json.`);
+    }
     return { session: this.session, tokenizer: this.tokenizer, warn: this.warn };
   }
 }

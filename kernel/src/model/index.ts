@@ -6,6 +6,7 @@ export * from "./load-options";
 export * from "./footprint";
 export * from "./dna-model";
 export * from "./load";
+export * from "./model-source";
 export { cosineSimilarity, embedSequences, LAST_HIDDEN_STATE } from "./tasks/embed";
 export { fillMask, topPredictions, LOGITS, type FillMaskOptions, type MaskPrediction, type TokenPrediction } from "./tasks/fill-mask";
 export { classifySequences, labelNames, type Classification } from "./tasks/classify";

@@ -6,6 +6,7 @@
 import { INT4_BLOCK_SIZES, validateBlockSize } from "../quant";
 import type { WeightScheme } from "../onnx";
 import { mapQuantizationConfig, type BitsAndBytesConfigLike } from "./quantization-config";
+import type { DownloadProgressCallback } from "./sources";
 
 /** 4-bit data types accepted by `quantType`: bitsandbytes' NF4 and FP4, and onnxruntime's int4. */
 export const QUANT_TYPES = Object.freeze(["nf4", "fp4", "int4"] as const);
@@ -62,6 +63,14 @@ export interface LoadOptions {
   quantizationConfig?: BitsAndBytesConfigLike;
   /** Receives warnings such as truncated sequences (default: `console.warn`). */
   warn?: (message: string) => void;
+  /** ONNX file inside the model directory or hub repository, such as `onnx/model_quantized.onnx`. */
+  onnxFile?: string;
+  /** Directory with `tokenizer.json`, for a source that is an .onnx file. */
+  tokenizer?: string;
+  /** Hugging Face hub branch, tag or commit (default `main`). */
+  revision?: string;
+  /** Download progress of hub files; `false` turns off the default reporter on stderr. */
+  onProgress?: DownloadProgressCallback | false;
 }
 
 /** Every key of {@link LoadOptions}, for rejecting misspelled options in JavaScript callers. */
@@ -79,6 +88,10 @@ const LOAD_OPTION_KEYS: ReadonlySet<string> = new Set([
   "int8Threshold",
   "quantizationConfig",
   "warn",
+  "onnxFile",
+  "tokenizer",
+  "revision",
+  "onProgress",
 ]);
 
 /** Options that only apply with `loadIn4bit`. */

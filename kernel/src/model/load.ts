@@ -1,7 +1,6 @@
 /** `loadModelAndTokenizer`: the one call that loads a DNA model, quantized or not, with its tokenizer. */
 
 import * as fs from "node:fs";
-import * as path from "node:path";
 
 import * as ort from "onnxruntime-node";
 
@@ -10,7 +9,8 @@ import { blockNormalizedHistogram, histogram, tensorStatistics } from "../quant"
 import { DnaModel, type WeightLayer } from "./dna-model";
 import { measureFootprint } from "./footprint";
 import { resolveLoadOptions, type LoadOptions } from "./load-options";
-import { BUNDLED_MODEL_DIR, readModelConfig, resolveModelFiles } from "./model-files";
+import { readModelConfig } from "./model-files";
+import { resolveModelSource, type SourceOptions } from "./model-source";
 import { DnaTokenizer } from "./tokenizer";
 
 /** Number of bins of the weight histograms computed at load time. */
@@ -28,24 +28,42 @@ export interface ModelAndTokenizer {
 /**
  * Loads a DNA language model and its tokenizer, quantizing the linear weights when asked.
  *
- * Steps: resolve the model files, load the tokenizer, read the ONNX graph, quantize each linear
- * weight (dropping its float32 copy), then create the onnxruntime CPU session from the rewritten
- * graph.
- *
- * @param source model directory in the Hugging Face layout (`config.json`, `tokenizer.json`,
- *   `model.onnx` or `onnx/model.onnx`); omitted or undefined loads the bundled tiny-dnabert2.
- * @param options `loadIn8bit`, `loadIn4bit`, `quantType`, `blockSize`, `deviceMap`; see {@link LoadOptions}.
+ * @param source one of: a model directory in the Hugging Face layout (`config.json`,
+ *   `tokenizer.json`, and `model.onnx`, `onnx/model.onnx` or a file named by `onnxFile`); a path
+ *   to an .onnx file (with `tokenizer.json` beside it, one folder up, or in `options.tokenizer`);
+ *   a Hugging Face model id such as `owner/name`, resolved from the local hub cache or downloaded
+ *   into it. Omitted or undefined loads the bundled tiny-dnabert2.
+ * @param options `loadIn8bit`, `loadIn4bit`, `quantType`, `blockSize`, `deviceMap`,
+ *   `quantizationConfig` and more; see {@link LoadOptions}.
  */
 export async function loadModelAndTokenizer(source?: string, options: LoadOptions = {}): Promise<ModelAndTokenizer> {
-  const resolved = resolveLoadOptions(options);
-  if (source !== undefined && typeof source !== "string") {
-    throw new TypeError(`source must be a model directory path (a string), got ${typeof source}.`);
+  const model = await loadModel(source, options);
+  if (!model.tokenizer) {
+    throw new Error(
+      `No tokenizer.json for ${model.onnxPath}. Put the model's tokenizer files beside it or pass options.tokenizer; for a model whose inputs are not token ids, use loadModel and model.run.`,
+    );
   }
+  return { model, tokenizer: model.tokenizer };
+}
+
+/**
+ * Loads a model like {@link loadModelAndTokenizer}, but without requiring a tokenizer, for
+ * models whose inputs are not token ids (one-hot DNA, k-mer counts). Run such a model with
+ * `model.run(feeds)`.
+ *
+ * Steps: resolve the source to files, load the tokenizer when there is one, read the ONNX graph,
+ * quantize each linear weight (dropping its float32 copy), then create the onnxruntime CPU
+ * session from the rewritten graph.
+ */
+export async function loadModel(source?: string, options: LoadOptions = {}): Promise<DnaModel> {
+  const started = performance.now();
+  const resolved = resolveLoadOptions(options);
 
   // Files and tokenizer first: both fail fast and cheaply.
-  const files = resolveModelFiles(source ?? BUNDLED_MODEL_DIR);
+  const sourceFiles = await resolveModelSource(source, { ...pickSourceOptions(options), warn: resolved.warn });
+  const { files } = sourceFiles;
   const config = readModelConfig(files);
-  const tokenizer = DnaTokenizer.fromDirectory(files.directory);
+  const tokenizer = sourceFiles.tokenizerDirectory !== undefined ? DnaTokenizer.fromDirectory(sourceFiles.tokenizerDirectory) : undefined;
 
   // Read the graph and quantize its linear weights, summarizing each weight as stored.
   const model = decodeModel(fs.readFileSync(files.onnxPath), files.onnxPath);
@@ -67,7 +85,7 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
   const session = await createSession(model, files.onnxPath, resolved.numThreads, quantization.overridableInputs.length > 0);
   const scheme: WeightSchemeName = schemeName(resolved.scheme);
   const dnaModel = new DnaModel({
-    name: path.basename(files.directory),
+    name: sourceFiles.name,
     directory: files.directory,
     onnxPath: files.onnxPath,
     config,
@@ -77,10 +95,30 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
     skipped: quantization.skipped,
     footprint,
     session,
-    tokenizer,
+    ...(tokenizer ? { tokenizer } : {}),
     warn: resolved.warn,
+    report: {
+      source: source ?? "(bundled tiny-dnabert2)",
+      file: files.onnxPath,
+      ...(sourceFiles.hub ? { hub: sourceFiles.hub } : {}),
+      scheme,
+      quantizedLayers: layers.filter((layer) => layer.scheme !== "fp32").length,
+      skipped: quantization.skipped,
+      loadSeconds: (performance.now() - started) / 1000,
+    },
   });
-  return { model: dnaModel, tokenizer };
+  return dnaModel;
+}
+
+/** Picks the options that choose the source files. */
+function pickSourceOptions(options: LoadOptions): Omit<SourceOptions, "warn"> {
+  const { onnxFile, tokenizer, revision, onProgress } = options;
+  return {
+    ...(onnxFile !== undefined ? { onnxFile } : {}),
+    ...(tokenizer !== undefined ? { tokenizer } : {}),
+    ...(revision !== undefined ? { revision } : {}),
+    ...(onProgress !== undefined ? { onProgress } : {}),
+  };
 }
 
 async function createSession(model: onnx.IModelProto, onnxPath: string, numThreads: number | undefined, hasOverridableInputs: boolean): Promise<ort.InferenceSession> {

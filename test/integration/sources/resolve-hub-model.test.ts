@@ -7,7 +7,7 @@ import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 
 import { HubModelError, loadModelAndTokenizer, resolveHubModel, type DownloadProgress, type HubEnvironment } from "../../../kernel/src";
 import { BUNDLED_MODEL } from "../../helpers/paths";
-import { HubServer, closedPort, gitBlobSha1, sha256, startSilentServer, type HubRepo } from "./hub-server";
+import { HubServer, closedPort, gitBlobSha1, sha256, startSilentServer, type HubRepo } from "../../helpers/hub-server";
 
 const PUBLIC_ID = "dnaquant-test/tiny-dnabert2";
 const PRIVATE_ID = "dnaquant-test/tiny-dnabert2-private";

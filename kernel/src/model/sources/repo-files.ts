@@ -14,8 +14,8 @@ export const TOKENIZER_FILE = "tokenizer.json";
 /** Files the loader reads when the repository has them. */
 export const OPTIONAL_MODEL_FILES: readonly string[] = Object.freeze(["config.json", "tokenizer_config.json", "special_tokens_map.json"]);
 
-/** ONNX graphs looked up when no `onnxFile` is given, in order: the local directory candidates in hub form. */
-export const HUB_ONNX_CANDIDATES: readonly string[] = Object.freeze(ONNX_FILE_CANDIDATES.map((name) => name.split(path.sep).join("/")));
+/** ONNX graphs looked up on the hub when no `onnxFile` is given: the float32 exports, `model.onnx` then `onnx/model.onnx`. */
+export const HUB_ONNX_CANDIDATES: readonly string[] = Object.freeze(ONNX_FILE_CANDIDATES.slice(0, 2).map((name) => name.split(path.sep).join("/")));
 
 /** The files of a repository that the loader needs. */
 export interface ModelFilePlan {
