@@ -8,12 +8,15 @@
 
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
 
+import { errorExtension } from "./error/renderer";
 import { weightsExtension } from "./weights/renderer";
 
 export { validateWeightsPayload, WEIGHTS_MIME_TYPE, WEIGHTS_PAYLOAD_VERSION } from "./weights/payload";
 export { RenderedWeights, weightsExtension, weightsRendererFactory } from "./weights/renderer";
+export { ERROR_MIME_TYPE, ERROR_PAYLOAD_VERSION, validateErrorPayload } from "./error/payload";
+export { errorExtension, errorRendererFactory, RenderedError } from "./error/renderer";
 
 /** The MIME extensions of this package, one per MIME type. */
-const extensions: ReadonlyArray<IRenderMime.IExtension> = [weightsExtension];
+const extensions: ReadonlyArray<IRenderMime.IExtension> = [weightsExtension, errorExtension];
 
 export default extensions;

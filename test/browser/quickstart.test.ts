@@ -196,7 +196,8 @@ describe("quickstart notebook in JupyterLab", { timeout: 3 * STEP_TIMEOUT_MS + N
       await weights.locator(`.${WEIGHTS_CLASS}-header`).textContent(),
       `Weight distributions: tiny-dnabert2 · nf4 · ${LINEAR_LAYER_COUNT} linear weights`,
     );
-    assert.equal(await weights.locator("select option").count(), LINEAR_LAYER_COUNT);
+    // The first list chooses the layer. The second chooses between weight values and normalized weights.
+    assert.equal(await weights.locator("select").first().locator("option").count(), LINEAR_LAYER_COUNT);
 
     const fallback = page.locator(".jp-NotebookPanel .jp-OutputArea-output", { hasText: WEIGHTS_FALLBACK_TEXT });
     assert.equal(await fallback.count(), 0, "the text/plain fallback of the weights output is shown");

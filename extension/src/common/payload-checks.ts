@@ -123,3 +123,59 @@ export function expectNonNegativeIntegerArray(value: unknown, path: string): rea
   array.forEach((element, index) => expectNonNegativeInteger(element, `${path}[${index}]`));
   return array as readonly number[];
 }
+
+/** Checks that `value` is a finite number of 0 or more. */
+export function expectNonNegativeNumber(value: unknown, path: string): number {
+  const number = expectFiniteNumber(value, path);
+  if (number < 0) {
+    throw new RangeError(`${path} must be 0 or more, but it is ${number}.`);
+  }
+  return number;
+}
+
+/**
+ * Checks that `value` is a finite number or null. A payload writes null where the kernel had an
+ * infinite value, because JSON has no Infinity.
+ */
+export function expectFiniteNumberOrNull(value: unknown, path: string): number | null {
+  return value === null ? null : expectFiniteNumber(value, path);
+}
+
+/**
+ * Validates a `Histogram`: at least one bin, `edges.length === counts.length + 1`, strictly
+ * increasing edges and integer counts of 0 or more.
+ */
+export function validateHistogram(value: unknown, path: string): void {
+  const histogram = expectRecord(value, path);
+  const edges = expectFiniteNumberArray(histogram["edges"], `${path}.edges`);
+  const counts = expectNonNegativeIntegerArray(histogram["counts"], `${path}.counts`);
+
+  if (counts.length === 0) {
+    throw new RangeError(`${path}.counts must have at least one bin, but it is empty.`);
+  }
+  if (edges.length !== counts.length + 1) {
+    throw new RangeError(
+      `${path}.edges must have counts.length + 1 = ${counts.length + 1} entries, ` +
+        `but it has ${edges.length}.`,
+    );
+  }
+
+  for (let index = 1; index < edges.length; index++) {
+    const previous = edges[index - 1];
+    const current = edges[index];
+    if (!(current > previous)) {
+      throw new RangeError(
+        `${path}.edges must increase strictly, but edges[${index}] = ${current} is not ` +
+          `greater than edges[${index - 1}] = ${previous}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Returns whether `record` has its own property `key`, so that a scheme id such as
+ * `constructor` does not find a member of Object.prototype.
+ */
+export function hasOwn(record: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}

@@ -103,3 +103,23 @@ export function buildThemedLayout(theme: PlotTheme): Partial<Layout> {
     yaxis: { ...axis },
   };
 }
+
+/**
+ * Colors of data series, such as quantization schemes, in order: the Okabe-Ito palette without
+ * its yellow and black, which fade on light and dark backgrounds. The colors stay distinguishable
+ * with the common color-vision deficiencies, and match the kernel's SVG charts.
+ */
+export const SERIES_COLORS: readonly string[] = Object.freeze([
+  "#0072b2",
+  "#e69f00",
+  "#009e73",
+  "#cc79a7",
+  "#d55e00",
+  "#56b4e9",
+  "#999999",
+]);
+
+/** Returns the color of series `index`, repeating the palette when there are more series. */
+export function seriesColor(index: number): string {
+  return SERIES_COLORS[index % SERIES_COLORS.length];
+}

@@ -20,6 +20,7 @@ import {
   expectNonNegativeIntegerArray,
   expectRecord,
   expectString,
+  validateHistogram,
 } from "../common/payload-checks";
 
 /**
@@ -62,6 +63,9 @@ export function validateWeightsPayload(value: unknown): WeightsPayload {
   expectString(payload["scheme"], "payload.scheme");
   const layers = expectArray(payload["layers"], "payload.layers");
   layers.forEach((layer, index) => validateLayer(layer, `payload.layers[${index}]`));
+  if (payload["codeLevels"] !== undefined) {
+    validateCodeLevels(payload["codeLevels"], "payload.codeLevels");
+  }
 
   return value as WeightsPayload;
 }
@@ -76,6 +80,35 @@ function validateLayer(value: unknown, path: string): void {
   expectString(layer["scheme"], `${path}.scheme`);
   validateStatistics(layer["statistics"], `${path}.statistics`);
   validateHistogram(layer["histogram"], `${path}.histogram`);
+  if (layer["normalized"] !== undefined) {
+    validateNormalizedHistogram(layer["normalized"], `${path}.normalized`);
+  }
+}
+
+/** Validates a `NormalizedWeightHistogram`: a positive block size and a histogram. */
+function validateNormalizedHistogram(value: unknown, path: string): void {
+  const normalized = expectRecord(value, path);
+
+  const blockSize = expectNonNegativeInteger(normalized["blockSize"], `${path}.blockSize`);
+  if (blockSize === 0) {
+    throw new RangeError(`${path}.blockSize must be 1 or more, but it is 0.`);
+  }
+  validateHistogram(normalized["histogram"], `${path}.histogram`);
+}
+
+/**
+ * Validates `CodeLevels`: finite NF4 and FP4 levels and an INT8 grid step in (0, 1]. The step is
+ * bounded because the normalized view draws a line every step across [-1, 1].
+ */
+function validateCodeLevels(value: unknown, path: string): void {
+  const levels = expectRecord(value, path);
+
+  expectFiniteNumberArray(levels["nf4"], `${path}.nf4`);
+  expectFiniteNumberArray(levels["fp4"], `${path}.fp4`);
+  const int8Step = expectFiniteNumber(levels["int8Step"], `${path}.int8Step`);
+  if (!(int8Step > 0 && int8Step <= 1)) {
+    throw new RangeError(`${path}.int8Step must be in (0, 1], but it is ${int8Step}.`);
+  }
 }
 
 /** Validates a `TensorStatistics` object. */
@@ -93,36 +126,5 @@ function validateStatistics(value: unknown, path: string): void {
   }
   if (std < 0) {
     throw new RangeError(`${path}.std must be 0 or more, but it is ${std}.`);
-  }
-}
-
-/**
- * Validates a `Histogram`: at least one bin, `edges.length === counts.length + 1`, strictly
- * increasing edges and integer counts of 0 or more.
- */
-function validateHistogram(value: unknown, path: string): void {
-  const histogram = expectRecord(value, path);
-  const edges = expectFiniteNumberArray(histogram["edges"], `${path}.edges`);
-  const counts = expectNonNegativeIntegerArray(histogram["counts"], `${path}.counts`);
-
-  if (counts.length === 0) {
-    throw new RangeError(`${path}.counts must have at least one bin, but it is empty.`);
-  }
-  if (edges.length !== counts.length + 1) {
-    throw new RangeError(
-      `${path}.edges must have counts.length + 1 = ${counts.length + 1} entries, ` +
-        `but it has ${edges.length}.`,
-    );
-  }
-
-  for (let index = 1; index < edges.length; index++) {
-    const previous = edges[index - 1];
-    const current = edges[index];
-    if (!(current > previous)) {
-      throw new RangeError(
-        `${path}.edges must increase strictly, but edges[${index}] = ${current} is not ` +
-          `greater than edges[${index - 1}] = ${previous}.`,
-      );
-    }
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Renderer of `application/vnd.dnaquant.weights+json`: the weight histogram of one linear layer
  * at a time, chosen from a drop-down list, with the layer's statistics in a table underneath.
+ * A layer with a block-normalized histogram can also be shown over [-1, 1] with the 4-bit code
+ * levels and the INT8 grid.
  */
 
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
@@ -18,8 +20,10 @@ import {
   type PlotlyModule,
 } from "../plotting/plotly";
 import {
+  buildNormalizedFigure,
   buildWeightsFigure,
   describeWeightsPayload,
+  hasNormalizedView,
   summarizeLayer,
   type StatisticsRow,
 } from "./figure";
@@ -31,7 +35,7 @@ const WEIGHTS_CLASS = "dq-RenderedWeights";
 /** CSS class of the line that names the model, scheme and number of layers. */
 const HEADER_CLASS = "dq-RenderedWeights-header";
 
-/** CSS class of the row that contains the layer list and the log-scale switch. */
+/** CSS class of the row that contains the layer list, the view list and the switches. */
 const CONTROLS_CLASS = "dq-RenderedWeights-controls";
 
 /** CSS class of the loading text, or of a plotting failure message, above the plot. */
@@ -68,6 +72,8 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
     const renderId = ++this._renderId;
     const previousLayerName = this._selectedLayerName();
     const logCounts = this._view?.logCounts ?? false;
+    const normalizedRequested = this._view?.normalizedRequested ?? false;
+    const showFp4 = this._view?.showFp4 ?? false;
     this._releasePlot();
     this._view = null;
     this._payload = null;
@@ -102,6 +108,8 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
     const view = Private.createView(this.node, payload, {
       initialLayer,
       logCounts,
+      normalizedRequested,
+      showFp4,
       onChange: () => void this._draw(),
     });
     this._payload = payload;
@@ -159,8 +167,8 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
   }
 
   /**
-   * Draws the selected layer with the current theme. `Plotly.react` updates an existing plot in
-   * place, so a layer change or theme change does not rebuild it.
+   * Draws the selected layer in the selected view with the current theme. `Plotly.react` updates
+   * an existing plot in place, so a control change or theme change does not rebuild it.
    */
   private async _draw(): Promise<void> {
     const plotly = this._plotly;
@@ -171,11 +179,14 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
     }
 
     try {
-      const figure = buildWeightsFigure(payload, {
+      const options = {
         layerIndex: view.layerIndex,
         logCounts: view.logCounts,
         theme: readPlotTheme(this.node),
-      });
+      };
+      const figure = view.normalized
+        ? buildNormalizedFigure(payload, { ...options, showFp4: view.showFp4 })
+        : buildWeightsFigure(payload, options);
       await plotly.react(view.plot, figure.data, figure.layout, PLOT_CONFIG);
     } catch (error) {
       view.showProblem("plotly.js failed to draw the histogram.", error);
@@ -258,6 +269,12 @@ export const weightsExtension: IRenderMime.IExtension = {
 };
 
 namespace Private {
+  /** Value of the view list's option that draws weight values. */
+  const VALUES_VIEW = "values";
+
+  /** Value of the view list's option that draws block-normalized weights with code levels. */
+  const NORMALIZED_VIEW = "normalized";
+
   /** The elements of a rendered payload that the widget updates. */
   export interface IView {
     /** Element that plotly.js draws into. */
@@ -266,6 +283,12 @@ namespace Private {
     readonly layerIndex: number;
     /** Whether the log-scale switch is on. */
     readonly logCounts: boolean;
+    /** Whether the user selected the normalized view, which not every layer has. */
+    readonly normalizedRequested: boolean;
+    /** Whether the selected layer is shown normalized: requested and available. */
+    readonly normalized: boolean;
+    /** Whether the FP4 switch of the normalized view is on. */
+    readonly showFp4: boolean;
     /** Removes the loading text or failure message above the plot. */
     clearStatus(): void;
     /** Shows a failure message above the plot. The controls and statistics stay usable. */
@@ -280,7 +303,7 @@ namespace Private {
     payload: WeightsPayload,
     options: createView.IOptions,
   ): IView {
-    const { initialLayer, logCounts, onChange } = options;
+    const { initialLayer, logCounts, normalizedRequested, showFp4, onChange } = options;
 
     // Header: model, scheme and number of layers.
     const header = document.createElement("div");
@@ -301,12 +324,44 @@ namespace Private {
     logCheckbox.type = "checkbox";
     logCheckbox.checked = logCounts;
 
+    // The view list appears when some layer has a normalized histogram. Its second option is
+    // disabled for a layer without one, which is then drawn as values.
+    const viewSelect = document.createElement("select");
+    for (const [value, text] of [
+      [VALUES_VIEW, "Weight values"],
+      [NORMALIZED_VIEW, "Normalized by block absmax, with code levels"],
+    ]) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = text;
+      viewSelect.appendChild(option);
+    }
+    viewSelect.value = normalizedRequested ? NORMALIZED_VIEW : VALUES_VIEW;
+    const fp4Checkbox = document.createElement("input");
+    fp4Checkbox.type = "checkbox";
+    fp4Checkbox.checked = showFp4;
+    const fp4Label = createLabel("FP4 levels", fp4Checkbox, "after");
+
+    const anyNormalized = payload.layers.some((_, index) => hasNormalizedView(payload, index));
     const controls = document.createElement("div");
     controls.className = CONTROLS_CLASS;
-    controls.append(
-      createLabel("Layer", layerSelect, "before"),
-      createLabel("Logarithmic count axis", logCheckbox, "after"),
-    );
+    controls.append(createLabel("Layer", layerSelect, "before"));
+    if (anyNormalized) {
+      controls.append(createLabel("View", viewSelect, "before"), fp4Label);
+    }
+    controls.append(createLabel("Logarithmic count axis", logCheckbox, "after"));
+
+    // Whether the selected layer is drawn normalized, and the controls that depend on it.
+    let requested = normalizedRequested && anyNormalized;
+    const isNormalized = (): boolean =>
+      requested && hasNormalizedView(payload, layerSelect.selectedIndex);
+    const updateViewControls = (): void => {
+      const available = hasNormalizedView(payload, layerSelect.selectedIndex);
+      viewSelect.options[1].disabled = !available;
+      viewSelect.value = requested && available ? NORMALIZED_VIEW : VALUES_VIEW;
+      fp4Label.hidden = !isNormalized();
+    };
+    updateViewControls();
 
     // Status line, plot element and statistics table.
     const status = document.createElement("div");
@@ -325,9 +380,16 @@ namespace Private {
 
     layerSelect.addEventListener("change", () => {
       showStatistics();
+      updateViewControls();
+      onChange();
+    });
+    viewSelect.addEventListener("change", () => {
+      requested = viewSelect.value === NORMALIZED_VIEW;
+      updateViewControls();
       onChange();
     });
     logCheckbox.addEventListener("change", onChange);
+    fp4Checkbox.addEventListener("change", onChange);
     host.append(header, controls, status, plot, statistics);
 
     return {
@@ -337,6 +399,15 @@ namespace Private {
       },
       get logCounts(): boolean {
         return logCheckbox.checked;
+      },
+      get normalizedRequested(): boolean {
+        return requested;
+      },
+      get normalized(): boolean {
+        return isNormalized();
+      },
+      get showFp4(): boolean {
+        return fp4Checkbox.checked;
       },
       clearStatus(): void {
         status.replaceChildren();
@@ -355,7 +426,11 @@ namespace Private {
       initialLayer: number;
       /** Whether the log-scale switch is on at first. */
       logCounts: boolean;
-      /** Called when the user selects another layer or flips the log-scale switch. */
+      /** Whether the normalized view is selected at first. */
+      normalizedRequested: boolean;
+      /** Whether the FP4 switch is on at first. */
+      showFp4: boolean;
+      /** Called when the user changes the layer, the view or a switch. */
       onChange: () => void;
     }
   }

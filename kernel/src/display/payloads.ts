@@ -107,13 +107,21 @@ export interface ErrorSchemePayload {
   bitsPerWeight: number;
 }
 
-/** Error of one scheme on one layer. All values are in the unit of the weights except where noted. */
+/**
+ * Error of one scheme on one layer. All values are in the unit of the weights except where noted.
+ *
+ * JSON has no Infinity, and JSON.stringify writes it as null, so the two ratios that can be
+ * infinite are typed `number | null`. The kernel may hold Infinity, and a renderer receives null.
+ */
 export interface ErrorMetricsPayload {
   mse: number;
-  /** MSE divided by the weights' population variance (unitless). */
-  relativeMse: number;
-  /** Signal-to-quantization-noise ratio in dB. */
-  sqnrDb: number;
+  /**
+   * MSE divided by the weights' population variance (unitless). Infinite (null in JSON) when the
+   * weights are constant and the error is not zero.
+   */
+  relativeMse: number | null;
+  /** Signal-to-quantization-noise ratio in dB. Infinite (null in JSON) when the error is zero. */
+  sqnrDb: number | null;
   maxAbsError: number;
   meanAbsError: number;
 }

@@ -2,6 +2,8 @@
 
 import { getDisplayFunction, type MimeBundle } from "../jupyter/display-channel";
 import type { DnaModel } from "../model/dna-model";
+import { errorBundle } from "./error";
+import type { ErrorPayload } from "./payloads";
 import { weightsBundle } from "./weights";
 
 /**
@@ -15,4 +17,13 @@ export function display(bundle: MimeBundle): void {
 /** Shows the per-layer weight distributions of a model (rendered by the dnaquant JupyterLab extension). */
 export function showWeights(model: DnaModel): void {
   display(weightsBundle(model));
+}
+
+/**
+ * Shows the per-layer quantization error of each scheme, such as the result of
+ * `analyzeQuantizationError` (rendered by the dnaquant JupyterLab extension, with an SVG chart and
+ * a text table for other front ends).
+ */
+export function showError(payload: ErrorPayload): void {
+  display(errorBundle(payload));
 }

@@ -13,13 +13,13 @@ describe("analyzeQuantizationError", () => {
     assert.equal(payload.layers.length, 18);
     for (const layer of payload.layers) {
       const count = layer.shape[0]! * layer.shape[1]!;
-      assert.ok(layer.metrics["int8-row"]!.sqnrDb > layer.metrics["nf4-64"]!.sqnrDb + 15, `${layer.name}: INT8 is not clearly better than NF4`);
-      assert.ok(layer.metrics["nf4-64"]!.sqnrDb > layer.metrics["fp4-64"]!.sqnrDb, `${layer.name}: NF4 is not better than FP4 on normal-like weights`);
+      assert.ok(layer.metrics["int8-row"]!.sqnrDb! > layer.metrics["nf4-64"]!.sqnrDb! + 15, `${layer.name}: INT8 is not clearly better than NF4`);
+      assert.ok(layer.metrics["nf4-64"]!.sqnrDb! > layer.metrics["fp4-64"]!.sqnrDb!, `${layer.name}: NF4 is not better than FP4 on normal-like weights`);
       for (const scheme of payload.schemes) {
         const total = layer.errorHistograms[scheme.id]!.counts.reduce((sum, value) => sum + value, 0);
         assert.equal(total, count, `${layer.name} ${scheme.id} error histogram counts`);
         const { relativeMse, sqnrDb } = layer.metrics[scheme.id]!;
-        assert.ok(relativeMse > 0 && Number.isFinite(sqnrDb));
+        assert.ok(relativeMse !== null && relativeMse > 0 && Number.isFinite(sqnrDb));
       }
     }
   });
@@ -44,7 +44,7 @@ describe("analyzeQuantizationError", () => {
     const values = standardNormal(64 * 256, 5);
     const payload = await analyzeQuantizationError([{ name: "w", values, rows: 64, cols: 256 }], { schemes: ["nf4", "fp4"] });
     assert.equal(payload.layers[0]!.shape.join("x"), "256x64");
-    assert.ok(Math.abs(payload.layers[0]!.metrics["nf4-64"]!.relativeMse / 8.46e-3 - 1) < 0.15);
+    assert.ok(Math.abs(payload.layers[0]!.metrics["nf4-64"]!.relativeMse! / 8.46e-3 - 1) < 0.15);
   });
 
   it("names a missing source", async () => {

@@ -1,4 +1,10 @@
-import type { WeightLayerPayload, WeightsPayload } from "dnaquant/payloads";
+import type {
+  ErrorLayerPayload,
+  ErrorMetricsPayload,
+  ErrorPayload,
+  WeightLayerPayload,
+  WeightsPayload,
+} from "dnaquant/payloads";
 
 /**
  * Returns a valid weights payload of two layers. The first layer's histogram has 4 bins over
@@ -40,7 +46,77 @@ export function makeLayer(overrides: Partial<WeightLayerPayload> = {}): WeightLa
   };
 }
 
+/** The 16 NF4 code values, rounded to 4 decimals, as a payload's `codeLevels.nf4`. */
+export const NF4_LEVELS = [
+  -1, -0.6962, -0.5251, -0.3949, -0.2844, -0.1848, -0.0911, 0, 0.0796, 0.1609, 0.2461, 0.3379,
+  0.4407, 0.5626, 0.723, 1,
+];
+
+/** The 16 FP4 code values by code, with +0 and -0, as a payload's `codeLevels.fp4`. */
+export const FP4_LEVELS = [
+  0, 0.0052, 0.6667, 1, 0.3333, 0.5, 0.1667, 0.25, -0, -0.0052, -0.6667, -1, -0.3333, -0.5,
+  -0.1667, -0.25,
+];
+
+/**
+ * Returns the payload of {@link makeWeightsPayload} with a normalized histogram on the first
+ * layer only, and the code levels.
+ */
+export function makeNormalizedWeightsPayload(): WeightsPayload {
+  const payload = makeWeightsPayload();
+  payload.layers[0].normalized = {
+    blockSize: 64,
+    histogram: { edges: [-1, -0.5, 0, 0.5, 1], counts: [2, 3, 3, 2] },
+  };
+  payload.codeLevels = { nf4: [...NF4_LEVELS], fp4: [...FP4_LEVELS], int8Step: 1 / 127 };
+  return payload;
+}
+
+/** Returns error metrics with the given relative MSE and SQNR and fixed other fields. */
+export function makeMetrics(relativeMse: number | null, sqnrDb: number | null): ErrorMetricsPayload {
+  return { mse: 1e-6, relativeMse, sqnrDb, maxAbsError: 0.01, meanAbsError: 0.001 };
+}
+
+/** Returns an error layer whose INT8 and NF4 errors are the given relative MSE and SQNR pairs. */
+export function makeErrorLayer(
+  name: string,
+  int8: [number | null, number | null],
+  nf4: [number | null, number | null],
+): ErrorLayerPayload {
+  return {
+    name,
+    weightName: `${name}.weight`,
+    shape: [128, 384],
+    weightHistogram: { edges: [-0.5, 0, 0.5], counts: [6, 4] },
+    metrics: { "int8-row": makeMetrics(...int8), "nf4-64": makeMetrics(...nf4) },
+    errorHistograms: {
+      "int8-row": { edges: [-0.001, 0, 0.001], counts: [5, 5] },
+      "nf4-64": { edges: [-0.04, -0.02, 0, 0.02, 0.04], counts: [1, 4, 4, 1] },
+    },
+  };
+}
+
+/**
+ * Returns a valid error payload of INT8 (8.25 bits per weight) and NF4 (4.5 bits) on three
+ * layers. Ranked by NF4 error, largest first, the layers are Wo, Wqkv, then MLP.
+ */
+export function makeErrorPayload(): ErrorPayload {
+  return {
+    version: 1,
+    model: "tiny-dna",
+    schemes: [
+      { id: "int8-row", label: "INT8 per row", kind: "int8", bitsPerWeight: 8.25 },
+      { id: "nf4-64", label: "NF4 (block 64)", kind: "nf4", blockSize: 64, bitsPerWeight: 4.5 },
+    ],
+    layers: [
+      makeErrorLayer("/layers.0/Wqkv/MatMul", [3e-5, 45], [0.0085, 20.7]),
+      makeErrorLayer("/layers.0/Wo/MatMul", [6e-5, 42], [0.0091, 20.4]),
+      makeErrorLayer("/layers.0/mlp/MatMul", [2e-5, 47], [0.0079, 21]),
+    ],
+  };
+}
+
 /** Returns a deep copy as a plain JSON value, which a test may change freely. */
-export function cloneAsJson(payload: WeightsPayload): Record<string, any> {
+export function cloneAsJson(payload: WeightsPayload | ErrorPayload): Record<string, any> {
   return JSON.parse(JSON.stringify(payload)) as Record<string, any>;
 }

@@ -64,7 +64,7 @@ describe("resolveLoadOptions checks", () => {
 
   it("warns about 4-bit options without loadIn4bit", () => {
     const warnings: string[] = [];
-    resolveLoadOptions({ quantType: "fp4", warn: (message) => warnings.push(message) });
+    resolveLoadOptions({ quantType: "fp4", warn: (message: string) => warnings.push(message) });
     assert.deepEqual(warnings, ["quantType applies only with loadIn4bit: true and is ignored."]);
   });
 });

@@ -38,7 +38,7 @@ describe("mapQuantizationConfig", () => {
 
   it("lets explicit options win with a warning", () => {
     const warnings: string[] = [];
-    const resolved = resolveLoadOptions({ loadIn4bit: true, quantType: "fp4", quantizationConfig: { load_in_4bit: true, bnb_4bit_quant_type: "nf4" }, warn: (message) => warnings.push(message) });
+    const resolved = resolveLoadOptions({ loadIn4bit: true, quantType: "fp4", quantizationConfig: { load_in_4bit: true, bnb_4bit_quant_type: "nf4" }, warn: (message: string) => warnings.push(message) });
     assert.deepEqual(resolved.scheme, { kind: "4bit", type: "fp4", blockSize: 64 });
     assert.deepEqual(warnings, ['quantType is "fp4" in the options and "nf4" in quantizationConfig; the option is used.']);
   });
