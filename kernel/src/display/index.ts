@@ -15,3 +15,4 @@ export {
   type HistogramPanel,
   type MarkerSet,
 } from "./svg";
+export * from "./agreement";

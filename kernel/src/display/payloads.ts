@@ -149,3 +149,37 @@ export interface ErrorPayload {
   /** One entry per linear weight, in graph order. */
   layers: ErrorLayerPayload[];
 }
+
+/** MIME type of the agreement output: quantized models against their fp32 reference. */
+export const AGREEMENT_MIME_TYPE = "application/vnd.dnaquant.agreement+json";
+
+/** Version of the agreement payload; a renderer rejects versions it does not know. */
+export const AGREEMENT_PAYLOAD_VERSION = 1;
+
+/** Agreement of one quantized model with the fp32 reference. Absent metrics were not measured. */
+export interface AgreementRowPayload {
+  /** Scheme of the quantized model, such as `nf4`. */
+  scheme: string;
+  /** Number of sequences compared. */
+  sequences: number;
+  /** Mean and minimum cosine of mean-pooled embeddings (unitless, 1 is identical). */
+  meanCosine?: number;
+  minCosine?: number;
+  /** Share of masked positions (MLM) or sequences (classifier) with the same top-1 prediction, 0 to 1. */
+  top1Agreement?: number;
+  /** Mean KL divergence of the output distributions from fp32, in nats. */
+  meanKl?: number;
+  /** Masked positions compared (masked language models). */
+  maskedPositions?: number;
+  /** Bytes of all weights as the session stores them, when known. */
+  footprintBytes?: number;
+  /** One message per threshold crossed; empty when the model agrees. */
+  warnings: string[];
+}
+
+/** Payload of {@link AGREEMENT_MIME_TYPE}. */
+export interface AgreementPayload {
+  version: typeof AGREEMENT_PAYLOAD_VERSION;
+  model: string;
+  rows: AgreementRowPayload[];
+}

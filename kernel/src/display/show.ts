@@ -1,5 +1,7 @@
 /** Sending MIME bundles to the notebook through the dnaquant kernel's display channel. */
 
+import type { AgreementResult } from "../analysis/agreement";
+import { agreementBundle } from "./agreement";
 import { getDisplayFunction, type MimeBundle } from "../jupyter/display-channel";
 import type { DnaModel } from "../model/dna-model";
 import { errorBundle } from "./error";
@@ -26,4 +28,13 @@ export function showWeights(model: DnaModel): void {
  */
 export function showError(payload: ErrorPayload): void {
   display(errorBundle(payload));
+}
+
+/**
+ * Shows how closely quantized models follow their fp32 reference, one row per result of
+ * `compareWithReference`, with warnings for the schemes below their thresholds.
+ * @param models the quantized models in the same order, to show their footprints.
+ */
+export function showAgreement(results: readonly AgreementResult[], models: readonly DnaModel[] = []): void {
+  display(agreementBundle(results, models));
 }
