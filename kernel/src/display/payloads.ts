@@ -183,3 +183,40 @@ export interface AgreementPayload {
   model: string;
   rows: AgreementRowPayload[];
 }
+
+/** MIME type of a loaded model's summary: its load report and footprint. */
+export const MODEL_MIME_TYPE = "application/vnd.dnaquant.model+json";
+
+/** Version of the model payload; a renderer rejects versions it does not know. */
+export const MODEL_PAYLOAD_VERSION = 1;
+
+/** Payload of {@link MODEL_MIME_TYPE}, sent when a model is the last expression of a cell. */
+export interface ModelPayload {
+  version: typeof MODEL_PAYLOAD_VERSION;
+  /** Model name: directory name or hub model id. */
+  name: string;
+  /** The source as given to the loader. */
+  source: string;
+  /** The ONNX file that was read. */
+  file: string;
+  /** Hub model id and commit when the model came from the Hugging Face hub or cache. */
+  hub?: { modelId: string; commit: string; downloaded: string[] };
+  /** Storage scheme of the linear weights: `fp32`, `int8`, `nf4`, `fp4` or `int4`. */
+  scheme: string;
+  blockSize?: number;
+  /** Linear weights in graph order with the scheme each is stored in. */
+  layers: { name: string; weightName: string; shape: number[]; scheme: string; storedBytes: number; fp32Bytes: number }[];
+  /** Linear-looking nodes and weights left in fp32, with the reason. */
+  skipped: { name: string; reason: string }[];
+  /** Bytes of the stored tensors by role. */
+  footprint: {
+    totalBytes: number;
+    quantizedWeightBytes: number;
+    quantizationMetadataBytes: number;
+    unquantizedBytes: number;
+    linearFp32Bytes: number;
+    linearStoredBytes: number;
+  };
+  /** Wall time of the load in seconds. */
+  loadSeconds: number;
+}

@@ -2,7 +2,7 @@
 
 import * as ort from "onnxruntime-node";
 
-import type { Histogram, NormalizedWeightHistogram, TensorStatistics } from "../display/payloads";
+import { MODEL_MIME_TYPE, MODEL_PAYLOAD_VERSION, type Histogram, type ModelPayload, type NormalizedWeightHistogram, type TensorStatistics } from "../display/payloads";
 import { MIME_BUNDLE_METHOD, type MimeBundle } from "../jupyter/display-channel";
 import type { LinearLayerInfo, SkippedLinearNode, WeightSchemeName } from "../onnx";
 import { classifySequences, type Classification } from "./tasks/classify";
@@ -162,16 +162,51 @@ export class DnaModel {
     const scheme = this.blockSize === undefined ? this.scheme : `${this.scheme}, block ${this.blockSize}`;
     const ratio = linearWeights.fp32Bytes > 0 ? linearWeights.storedBytes / linearWeights.fp32Bytes : 1;
     return [
-      `DnaModel ${this.name} (${scheme}) from ${this.onnxPath}`,
+      `DnaModel ${this.name} (${scheme}) from ${this.onnxPath}, loaded in ${this.loadReport.loadSeconds.toFixed(2)} s`,
       `  linear weights: ${linearWeights.quantizedCount} of ${linearWeights.count} quantized, ${formatBytes(linearWeights.storedBytes)} (${ratio.toFixed(3)}x of fp32 ${formatBytes(linearWeights.fp32Bytes)})`,
       `  all weights: ${formatBytes(totalBytes)}`,
       ...(this.skipped.length > 0 ? [`  left in fp32: ${this.skipped.map((entry) => `${entry.name} (${entry.reason})`).join("; ")}`] : []),
     ].join("\n");
   }
 
-  /** Returns the bundle the dnaquant kernel shows when the model is a cell's last expression. */
+  /** Returns the summary payload: load report, layers and footprint, as plain data. */
+  summary(): ModelPayload {
+    const { report, footprint } = { report: this.loadReport, footprint: this.footprint };
+    return {
+      version: MODEL_PAYLOAD_VERSION,
+      name: this.name,
+      source: report.source,
+      file: report.file,
+      ...(report.hub ? { hub: { ...report.hub, downloaded: [...report.hub.downloaded] } } : {}),
+      scheme: this.scheme,
+      ...(this.blockSize !== undefined ? { blockSize: this.blockSize } : {}),
+      layers: this.layers.map((layer) => ({
+        name: layer.name,
+        weightName: layer.weightName,
+        shape: [layer.inFeatures, layer.outFeatures],
+        scheme: layer.scheme,
+        storedBytes: layer.storedBytes,
+        fp32Bytes: layer.fp32Bytes,
+      })),
+      skipped: this.skipped.map((entry) => ({ ...entry })),
+      footprint: {
+        totalBytes: footprint.totalBytes,
+        quantizedWeightBytes: footprint.quantizedWeightBytes,
+        quantizationMetadataBytes: footprint.quantizationMetadataBytes,
+        unquantizedBytes: footprint.unquantizedBytes,
+        linearFp32Bytes: footprint.linearWeights.fp32Bytes,
+        linearStoredBytes: footprint.linearWeights.storedBytes,
+      },
+      loadSeconds: report.loadSeconds,
+    };
+  }
+
+  /**
+   * Returns the bundle the dnaquant kernel shows when the model is a cell's last expression: the
+   * summary payload (rendered by the dnaquant JupyterLab extension) and the text summary.
+   */
   [MIME_BUNDLE_METHOD](): MimeBundle {
-    return { data: { "text/plain": this.describe() } };
+    return { data: { [MODEL_MIME_TYPE]: this.summary(), "text/plain": this.describe() } };
   }
 
   private taskContext(): TaskContext {
