@@ -37,6 +37,23 @@ export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
+/** Binary byte units, each 1024 times the one before. */
+const BYTE_UNITS = Object.freeze(["B", "KiB", "MiB", "GiB", "TiB"]);
+
+/**
+ * Formats a byte count in binary units with two decimals, such as `614.08 KiB`, and a count
+ * below 1024 as whole bytes, such as `512 B`. The kernel's text summary uses the same form.
+ */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(2)} ${BYTE_UNITS[unit]}`;
+}
+
 /** Formats a tensor shape as `768 × 3072`, and an empty shape (a scalar) as `scalar`. */
 export function formatShape(shape: readonly number[]): string {
   return shape.length === 0 ? "scalar" : shape.join(" × ");

@@ -1,51 +1,23 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { promisify } from "node:util";
 
 import { WEIGHTS_MIME_TYPE } from "../../../kernel/src/display/payloads";
-import { createJupyterSandbox, DEBIAN_PYTHON, type JupyterSandbox } from "../../helpers/jupyter";
-import { REPO_ROOT } from "../../helpers/paths";
-
-const run = promisify(execFile);
+import { createJupyterSandbox, type JupyterSandbox } from "../../helpers/jupyter";
+import { executeNotebook, joined, stdoutOf, type ExecutedNotebook } from "../../helpers/notebooks";
 
 /** Bounds the quickstart's printed results must meet. */
 const MAX_LINEAR_RATIO = { int8: 0.3, nf4: 0.2 };
 const INT8_MIN_MEAN_COSINE = 0.99;
 
-interface NotebookOutput {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  data?: Record<string, unknown>;
-  ename?: string;
-  evalue?: string;
-}
-
-interface Notebook {
-  cells: { cell_type: string; source: string | string[]; outputs?: NotebookOutput[] }[];
-}
-
-const joined = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join("") : (value ?? ""));
-
 describe("notebooks/quickstart.ipynb", () => {
   let sandbox: JupyterSandbox;
-  let executed: Notebook;
+  let executed: ExecutedNotebook;
   let stdout: string;
 
   before(async () => {
     sandbox = createJupyterSandbox("dnaquant-quickstart-");
-    const output = path.join(sandbox.root, "quickstart.executed.ipynb");
-    // nbclient through nbconvert, headless, with the registered dnaquant kernel; the notebook runs in notebooks/.
-    await run(
-      DEBIAN_PYTHON,
-      ["-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=300", "--output", output, path.join(REPO_ROOT, "notebooks", "quickstart.ipynb")],
-      { env: sandbox.env, cwd: path.join(REPO_ROOT, "notebooks"), maxBuffer: 16 << 20 },
-    );
-    executed = JSON.parse(fs.readFileSync(output, "utf8")) as Notebook;
-    stdout = executed.cells.flatMap((cell) => cell.outputs ?? []).filter((out) => out.output_type === "stream" && out.name === "stdout").map((out) => joined(out.text)).join("");
+    executed = await executeNotebook(sandbox, "quickstart.ipynb");
+    stdout = stdoutOf(executed);
   });
 
   after(() => sandbox?.remove());

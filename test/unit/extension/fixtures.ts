@@ -1,7 +1,9 @@
 import type {
+  AgreementPayload,
   ErrorLayerPayload,
   ErrorMetricsPayload,
   ErrorPayload,
+  ModelPayload,
   WeightLayerPayload,
   WeightsPayload,
 } from "dnaquant/payloads";
@@ -116,7 +118,112 @@ export function makeErrorPayload(): ErrorPayload {
   };
 }
 
+/** Warning of the INT8 row of {@link makeAgreementPayload}. */
+export const INT8_WARNING =
+  "tiny-dna (int8): top-1 agreement with fp32 is 80.6%, below 100%; predictions change under this quantization.";
+
+/**
+ * Returns a valid agreement payload of a masked language model: INT8 with one warning, then NF4
+ * within the thresholds, each over 4 sequences and 180 masked positions.
+ */
+export function makeAgreementPayload(): AgreementPayload {
+  return {
+    version: 1,
+    model: "tiny-dna",
+    rows: [
+      {
+        scheme: "int8",
+        sequences: 4,
+        meanCosine: 0.9982051943545495,
+        minCosine: 0.9976126361214361,
+        top1Agreement: 0.8055555555555556,
+        meanKl: 0.008205882650913675,
+        maskedPositions: 180,
+        footprintBytes: 1_122_476,
+        warnings: [INT8_WARNING],
+      },
+      {
+        scheme: "nf4",
+        sequences: 4,
+        meanCosine: 0.9930985032502665,
+        minCosine: 0.9912406425669756,
+        top1Agreement: 0.95,
+        meanKl: 0.0007273852974569566,
+        maskedPositions: 180,
+        footprintBytes: 628_820,
+        warnings: [],
+      },
+    ],
+  };
+}
+
+/**
+ * Returns a valid model payload of an NF4 model with block size 64: two NF4 layers, one layer
+ * kept in fp32 and one skipped node. Its footprint is 96,256 bytes (94.00 KiB) in all, of which
+ * the linear weights take 65,536 bytes (64.00 KiB) against 459,776 bytes in fp32.
+ */
+export function makeModelPayload(): ModelPayload {
+  return {
+    version: 1,
+    name: "tiny-dna",
+    source: "/models/tiny-dna",
+    file: "/models/tiny-dna/model.onnx",
+    scheme: "nf4",
+    blockSize: 64,
+    layers: [
+      {
+        name: "/layers.0/Wqkv/MatMul",
+        weightName: "onnx::MatMul_513",
+        shape: [128, 384],
+        scheme: "nf4",
+        storedBytes: 27_648,
+        fp32Bytes: 196_608,
+      },
+      {
+        name: "/layers.0/wo/MatMul",
+        weightName: "onnx::MatMul_520",
+        shape: [512, 128],
+        scheme: "nf4",
+        storedBytes: 36_864,
+        fp32Bytes: 262_144,
+      },
+      {
+        name: "/classifier/Gemm",
+        weightName: "classifier.weight",
+        shape: [128, 2],
+        scheme: "fp32",
+        storedBytes: 1_024,
+        fp32Bytes: 1_024,
+      },
+    ],
+    skipped: [{ name: "/pooler/MatMul", reason: 'weight "pooler.weight" is not float32' }],
+    footprint: {
+      totalBytes: 96_256,
+      quantizedWeightBytes: 57_344,
+      quantizationMetadataBytes: 7_168,
+      unquantizedBytes: 31_744,
+      linearFp32Bytes: 459_776,
+      linearStoredBytes: 65_536,
+    },
+    loadSeconds: 0.25,
+  };
+}
+
+/** Returns {@link makeModelPayload} as if it came from the Hugging Face hub. */
+export function makeHubModelPayload(): ModelPayload {
+  return {
+    ...makeModelPayload(),
+    name: "example/tiny-dna",
+    source: "example/tiny-dna",
+    hub: {
+      modelId: "example/tiny-dna",
+      commit: "0123456789abcdef0123456789abcdef01234567",
+      downloaded: ["config.json", "onnx/model.onnx"],
+    },
+  };
+}
+
 /** Returns a deep copy as a plain JSON value, which a test may change freely. */
-export function cloneAsJson(payload: WeightsPayload | ErrorPayload): Record<string, any> {
+export function cloneAsJson(payload: object): Record<string, any> {
   return JSON.parse(JSON.stringify(payload)) as Record<string, any>;
 }

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 
 import {
   escapePlotlyText,
+  formatBytes,
   formatCount,
   formatPercent,
   formatShape,
@@ -51,6 +52,23 @@ describe("dnaquant-jupyterlab", () => {
       assert.equal(formatCount(2_359_296), "2,359,296");
       assert.equal(formatCount(12), "12");
     });
+  });
+
+  describe("formatBytes", () => {
+    const cases: Array<[number, string]> = [
+      [0, "0 B"],
+      [1023, "1023 B"],
+      [1024, "1.00 KiB"],
+      [628_820, "614.08 KiB"],
+      [1_122_476, "1.07 MiB"],
+      [3 * 1024 ** 3, "3.00 GiB"],
+      [2 * 1024 ** 5, "2048.00 TiB"],
+    ];
+    for (const [bytes, expected] of cases) {
+      it(`should format ${bytes} as ${expected}`, () => {
+        assert.equal(formatBytes(bytes), expected);
+      });
+    }
   });
 
   describe("formatPercent", () => {
