@@ -60,6 +60,8 @@ export interface AgreementResult {
  */
 export async function compareWithReference(quantized: DnaModel, reference: DnaModel, sequences: readonly string[], options: AgreementOptions = {}): Promise<AgreementResult> {
   const list = checkSequenceList(sequences) as string[];
+  const tokenizer = reference.tokenizer;
+  if (!tokenizer || !quantized.tokenizer) throw new Error("compareWithReference needs models loaded with a tokenizer (loadModelAndTokenizer).");
   const { maskFraction = 0.15, seed = 1, batchSize = 8 } = options;
   if (!(maskFraction > 0 && maskFraction <= 1)) throw new RangeError(`maskFraction must be in (0, 1], got ${String(maskFraction)}.`);
   const thresholds = { ...DEFAULT_AGREEMENT_THRESHOLDS, ...options.thresholds };
@@ -73,8 +75,8 @@ export async function compareWithReference(quantized: DnaModel, reference: DnaMo
   }
 
   // Output distributions: masked positions of an MLM, or the labels of a classifier.
-  const ids = list.map((sequence, index) => truncate(reference.tokenizer.encode(sequence, index), reference.tokenizer.modelMaxLength));
-  const maskId = reference.tokenizer.maskTokenId;
+  const ids = list.map((sequence, index) => truncate(tokenizer.encode(sequence, index), tokenizer.modelMaxLength));
+  const maskId = tokenizer.maskTokenId;
   const probe = await runLogits(reference.session, reference, [ids[0]!]);
   if (probe.dims.length === 3 && maskId !== undefined) {
     const masked = ids.map((tokens, index) => maskTokens(tokens, maskFraction, seed + index, maskId));
@@ -142,7 +144,7 @@ async function collectLogits(model: DnaModel, idLists: number[][], batchSize: nu
 }
 
 async function runLogits(session: ort.InferenceSession, model: DnaModel, idLists: number[][]): Promise<ort.Tensor> {
-  const batch = model.tokenizer.padBatch(idLists);
+  const batch = model.tokenizer!.padBatch(idLists);
   const results = await session.run(makeFeeds(session, batch), ["logits"]);
   return results.logits!;
 }

@@ -120,7 +120,10 @@ export async function analyzeActivationOutliers(source: string | DnaModel, seque
 }
 
 function resolveSource(source: string | DnaModel): { onnxPath: string; tokenizer: DnaTokenizer } {
-  if (source instanceof DnaModel) return { onnxPath: source.onnxPath, tokenizer: source.tokenizer };
+  if (source instanceof DnaModel) {
+    if (!source.tokenizer) throw new Error(`${source.name} has no tokenizer; analyzeActivationOutliers runs DNA sequences through it.`);
+    return { onnxPath: source.onnxPath, tokenizer: source.tokenizer };
+  }
   if (typeof source !== "string") throw new TypeError("source must be a model directory or a loaded DnaModel.");
   const files = resolveModelFiles(source);
   return { onnxPath: files.onnxPath, tokenizer: DnaTokenizer.fromDirectory(path.resolve(files.directory)) };

@@ -1,10 +1,8 @@
 /** `loadModelAndTokenizer`: the one call that loads a DNA model, quantized or not, with its tokenizer. */
 
-import * as fs from "node:fs";
-
 import * as ort from "onnxruntime-node";
 
-import { decodeModel, encodeModel, quantizeLinearWeights, schemeName, type onnx, type WeightSchemeName } from "../onnx";
+import { decodeModel, encodeModel, quantizeLinearWeights, readModelBytes, schemeName, type onnx, type WeightSchemeName } from "../onnx";
 import { blockNormalizedHistogram, histogram, tensorStatistics } from "../quant";
 import { DnaModel, type WeightLayer } from "./dna-model";
 import { measureFootprint } from "./footprint";
@@ -66,9 +64,9 @@ export async function loadModel(source?: string, options: LoadOptions = {}): Pro
   const tokenizer = sourceFiles.tokenizerDirectory !== undefined ? DnaTokenizer.fromDirectory(sourceFiles.tokenizerDirectory) : undefined;
 
   // Read the graph and quantize its linear weights, summarizing each weight as stored.
-  const model = decodeModel(fs.readFileSync(files.onnxPath), files.onnxPath);
+  const model = decodeModel(readModelBytes(files.onnxPath), files.onnxPath);
   const layers: WeightLayer[] = [];
-  const quantization = quantizeLinearWeights(model, resolved.scheme, (layer, stored, original) => {
+  const quantization = await quantizeLinearWeights(model, resolved.scheme, (layer, stored, original) => {
     layers.push({
       ...layer,
       statistics: tensorStatistics(stored),

@@ -11,7 +11,7 @@
  * rebuilds the float32 absmax before MatMulBnb4 with Cast, Gather, Reshape, Mul, Slice and Add.
  */
 
-import { dequantize4bit, DOUBLE_QUANT_BLOCK_SIZE, quantize4bit, SIGNED_DYNAMIC_MAP, type DoubleQuantizedAbsmax, type FourBitType } from "../quant";
+import { dequantize4bit, DOUBLE_QUANT_BLOCK_SIZE, quantize4bit, SIGNED_DYNAMIC_MAP, type DoubleQuantizedAbsmax, type FourBitTensor, type FourBitType } from "../quant";
 import { onnx } from "./proto";
 import { intAttribute, MICROSOFT_DOMAIN, type QuantizedMatMul } from "./rewrite-linear";
 import { makeTensor, ONNX_DATA_TYPE } from "./tensor";
@@ -33,7 +33,17 @@ export function quantizeForMatMulBnb4(
   context: RewriteContext,
 ): QuantizedWeight {
   const quantized = quantize4bit(weightOutIn, { ...options, name: weightName });
-  const names = { codes: context.uniqueName(`${weightName}_${options.type}`), absmax: context.uniqueName(`${weightName}_absmax`) };
+  return buildMatMulBnb4(quantized, outFeatures, inFeatures, weightName, context);
+}
+
+/**
+ * Builds the MatMulBnb4 weight inputs (and, with double quantization, the nodes that restore the
+ * absmax values) from a {@link FourBitTensor} of the `[N, K]` weight. The tensors reference its
+ * arrays without copying them.
+ */
+export function buildMatMulBnb4(quantized: FourBitTensor, outFeatures: number, inFeatures: number, weightName: string, context: RewriteContext): QuantizedWeight {
+  const { type, blockSize } = quantized;
+  const names = { codes: context.uniqueName(`${weightName}_${type}`), absmax: context.uniqueName(`${weightName}_absmax`) };
   const op: QuantizedMatMul = {
     opType: "MatMulBnb4",
     domain: MICROSOFT_DOMAIN,
@@ -41,8 +51,8 @@ export function quantizeForMatMulBnb4(
     attributes: [
       intAttribute("K", inFeatures),
       intAttribute("N", outFeatures),
-      intAttribute("block_size", options.blockSize),
-      intAttribute("quant_type", BNB4_QUANT_TYPE[options.type]),
+      intAttribute("block_size", blockSize),
+      intAttribute("quant_type", BNB4_QUANT_TYPE[type]),
     ],
   };
   const weightTensor = makeTensor(names.codes, ONNX_DATA_TYPE.UINT8, [quantized.packed.length], quantized.packed);

@@ -4,9 +4,11 @@
  * (symmetric), and the operator quantizes the activations to uint8 per tensor at run time.
  */
 
-import { dequantizeInt8Rowwise, quantizeInt8Rowwise } from "../quant";
+import { quantizeInt8Rowwise } from "../quant";
+import { dequantizeLayer } from "./layer-quantization";
 import { MICROSOFT_DOMAIN, type QuantizedMatMul } from "./rewrite-linear";
 import { makeTensor, ONNX_DATA_TYPE } from "./tensor";
+import { transposeMatrix } from "./transpose";
 import type { QuantizedWeight } from "./quantized-weight";
 
 /**
@@ -22,13 +24,21 @@ export function quantizeForDynamicQuantizeMatMul(
   weightName: string,
 ): QuantizedWeight {
   const quantized = quantizeInt8Rowwise(weightOutIn, outFeatures, inFeatures, weightName);
+  const codesInOut = transposeMatrix(quantized.codes, outFeatures, inFeatures, new Int8Array(quantized.codes.length));
+  return buildDynamicQuantizeMatMul(codesInOut, quantized.scales, outFeatures, inFeatures, names);
+}
 
-  // DynamicQuantizeMatMul reads B as [K, N]; transpose the [N, K] codes.
-  const codesInOut = new Int8Array(quantized.codes.length);
-  for (let n = 0; n < outFeatures; n++) {
-    for (let k = 0; k < inFeatures; k++) codesInOut[k * outFeatures + n] = quantized.codes[n * inFeatures + k]!;
-  }
-
+/**
+ * Builds the DynamicQuantizeMatMul weight inputs from int8 codes `[K, N]` (MatMul's B layout)
+ * and float32 scales `[N]`. The tensors reference the arrays without copying them.
+ */
+export function buildDynamicQuantizeMatMul(
+  codesInOut: Int8Array,
+  scales: Float32Array,
+  outFeatures: number,
+  inFeatures: number,
+  names: { codes: string; scales: string },
+): QuantizedWeight {
   const op: QuantizedMatMul = {
     opType: "DynamicQuantizeMatMul",
     domain: MICROSOFT_DOMAIN,
@@ -38,7 +48,7 @@ export function quantizeForDynamicQuantizeMatMul(
   return {
     op,
     weightTensor: makeTensor(names.codes, ONNX_DATA_TYPE.INT8, [inFeatures, outFeatures], codesInOut),
-    metadataTensors: [makeTensor(names.scales, ONNX_DATA_TYPE.FLOAT, [outFeatures], quantized.scales)],
-    dequantize: () => dequantizeInt8Rowwise(quantized),
+    metadataTensors: [makeTensor(names.scales, ONNX_DATA_TYPE.FLOAT, [outFeatures], scales)],
+    dequantize: () => dequantizeLayer({ kind: "int8", codesInOut, scales }, outFeatures, inFeatures),
   };
 }

@@ -7,7 +7,7 @@
  * accuracy_level (4 lets the CPU kernel quantize activations to int8 and use integer dot products).
  */
 
-import { dequantizeInt4, quantizeInt4 } from "../quant";
+import { dequantizeInt4, quantizeInt4, type Int4Tensor } from "../quant";
 import { blockCount } from "../quant/layout";
 import { intAttribute, MICROSOFT_DOMAIN, type QuantizedMatMul } from "./rewrite-linear";
 import { makeTensor, ONNX_DATA_TYPE } from "./tensor";
@@ -31,6 +31,15 @@ export function quantizeForMatMulNBits(
   weightName: string,
 ): QuantizedWeight {
   const quantized = quantizeInt4(weightOutIn, outFeatures, inFeatures, { blockSize: options.blockSize, symmetric: options.symmetric, name: weightName });
+  return buildMatMulNBits(quantized, options, names);
+}
+
+/**
+ * Builds the MatMulNBits weight inputs from an {@link Int4Tensor} of the `[N, K]` weight. The
+ * tensors reference its arrays without copying them.
+ */
+export function buildMatMulNBits(quantized: Int4Tensor, options: MatMulNBitsOptions, names: { codes: string; scales: string; zeroPoints: string }): QuantizedWeight {
+  const { rows: outFeatures, cols: inFeatures } = quantized;
   const kBlocks = blockCount(inFeatures, options.blockSize);
   const metadataTensors = [makeTensor(names.scales, ONNX_DATA_TYPE.FLOAT, [outFeatures * kBlocks], quantized.scales)];
   if (quantized.zeroPoints) {

@@ -7,6 +7,8 @@
  * onnxruntime does not need them to run the graph.
  */
 
+import * as fs from "node:fs";
+
 import { onnx } from "onnx-proto";
 
 export { onnx };
@@ -48,6 +50,27 @@ export function decodeModel(bytes: Uint8Array, source: string): onnx.ModelProto 
     throw new Error(`ONNX model ${source} has no graph nodes. The file is truncated or is not an ONNX model; export or download it again.`);
   }
   return model;
+}
+
+/**
+ * Reads a model file into a SharedArrayBuffer. The raw data of the decoded tensors are views of
+ * it, which worker threads can read without a copy on the calling thread.
+ * @throws Error naming the file when it cannot be read completely.
+ */
+export function readModelBytes(path: string): Uint8Array {
+  const fd = fs.openSync(path, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    const bytes = new Uint8Array(new SharedArrayBuffer(size));
+    for (let offset = 0; offset < size; ) {
+      const read = fs.readSync(fd, bytes, offset, size - offset, offset);
+      if (read === 0) throw new Error(`Failed to read ${path}: the file ended after ${offset} of ${size} bytes. Check that nothing is writing it.`);
+      offset += read;
+    }
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Encodes a ModelProto to bytes. */

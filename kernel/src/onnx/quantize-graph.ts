@@ -4,16 +4,21 @@
  * a non-linear node, such as the Gather of tied embeddings, still reads it.
  */
 
+import * as os from "node:os";
+
 import type { FourBitType } from "../quant";
+import { siblingWorkerScript, WorkerPool } from "../workers/worker-pool";
 import { indexGraph } from "./graph-index";
+import { LayerScratch, quantizeLayer, type LayerQuantizationRequest, type LayerQuantizationResult } from "./layer-quantization";
 import { findLinearWeights, type LinearWeight, type SkippedLinearNode } from "./linear-weights";
-import { quantizeForMatMulBnb4 } from "./matmul-bnb4";
-import { quantizeForDynamicQuantizeMatMul } from "./matmul-int8";
-import { quantizeForMatMulNBits } from "./matmul-nbits";
+import { buildMatMulBnb4 } from "./matmul-bnb4";
+import { buildDynamicQuantizeMatMul } from "./matmul-int8";
+import { buildMatMulNBits } from "./matmul-nbits";
 import type { onnx } from "./proto";
 import type { QuantizedWeight, RewriteContext } from "./quantized-weight";
 import { ensureOpsetImport, MICROSOFT_DOMAIN, rewriteLinearNode } from "./rewrite-linear";
-import { readFloatTensor, tensorByteLength } from "./tensor";
+import { readFloatTensor, sharedFloatBytes, tensorByteLength } from "./tensor";
+import { transposeMatrix } from "./transpose";
 
 /**
  * Storage of linear weights: INT8 per output channel (DynamicQuantizeMatMul), NF4 or FP4
@@ -72,115 +77,308 @@ export interface GraphQuantizationResult {
  */
 export type WeightInspector = (layer: LinearLayerInfo, stored: Float32Array, original: Float32Array) => void;
 
+/** Options of {@link quantizeLinearWeights}. */
+export interface QuantizeLinearWeightsOptions {
+  /**
+   * Worker threads that quantize layers in parallel; 0 quantizes on the calling thread. Default:
+   * one per core, at most {@link MAX_QUANTIZATION_WORKERS}, when the graph has more than
+   * {@link PARALLEL_QUANTIZATION_MIN_LAYERS} linear weights holding at least
+   * {@link PARALLEL_QUANTIZATION_MIN_VALUES} values; otherwise 0.
+   */
+  workers?: number;
+}
+
+/** Linear weight count above which {@link quantizeLinearWeights} uses worker threads by default. */
+export const PARALLEL_QUANTIZATION_MIN_LAYERS = 4;
+
+/**
+ * Total linear weight values (2^25, 128 MiB of float32) from which {@link quantizeLinearWeights}
+ * uses worker threads by default. Starting workers and compiling their code costs 55 to 70 ms,
+ * about what the calling thread needs for 2^23 values. Two workers on two cores therefore win
+ * clearly only from a few times that (measured with Node 20 on an AMD EPYC with
+ * bench/quantize-throughput.ts).
+ */
+export const PARALLEL_QUANTIZATION_MIN_VALUES = 2 ** 25;
+
+/** Default maximum of worker threads for {@link quantizeLinearWeights}. */
+export const MAX_QUANTIZATION_WORKERS = 4;
+
 /**
  * Quantizes the linear weights of `model` in place with `scheme`, or only inspects them when
  * `scheme` is null.
+ *
+ * With worker threads, each layer's float32 weight goes to a free worker, which returns the
+ * quantized arrays. A model decoded from `readModelBytes` keeps its bytes in shared memory, where
+ * the worker reads the weight. For other models this thread copies the weight and transfers the
+ * copy. Each worker has one layer at a time, and the graph rewrite takes the finished layers in
+ * graph order. The rewritten model is therefore byte for byte the one the calling thread
+ * produces, and `inspect` sees the layers in the same order.
+ *
+ * @param inspect called once per linear weight, in graph order; see {@link WeightInspector}.
+ * @throws RangeError naming the tensor for a non-finite weight value, or for an invalid `workers`.
  */
-export function quantizeLinearWeights(model: onnx.IModelProto, scheme: WeightScheme | null, inspect?: WeightInspector): GraphQuantizationResult {
+export async function quantizeLinearWeights(
+  model: onnx.IModelProto,
+  scheme: WeightScheme | null,
+  inspect?: WeightInspector,
+  options: QuantizeLinearWeightsOptions = {},
+): Promise<GraphQuantizationResult> {
   const graph = model.graph!;
   const index = indexGraph(graph);
   const { weights, skipped } = findLinearWeights(graph, index);
-  const uniqueName = uniqueNameFactory(graph);
-  const sharedTensors = new Map<string, onnx.TensorProto>();
-  const context: RewriteContext = {
-    uniqueName,
-    sharedTensor: (key, create) => {
-      let tensor = sharedTensors.get(key);
-      if (!tensor) {
-        tensor = create(uniqueName(`dnaquant_${key.replace(/-/g, "_")}`));
-        sharedTensors.set(key, tensor);
-      }
-      return tensor.name;
-    },
-  };
-  const tensorRoles = new Map<string, TensorRole>();
-  const overridableInputs: string[] = [];
-  const removedConstants = new Set<string>();
-  const layers: LinearLayerInfo[] = [];
+  const rewrite = new GraphRewrite(graph, inspect);
+  if (!scheme) {
+    for (const weight of weights) rewrite.inspectOnly(weight);
+    return rewrite.finish(model, false, skipped);
+  }
 
-  for (const weight of weights) {
-    const valuesOutIn = readWeightOutIn(weight);
-    const fp32Bytes = tensorByteLength(weight.constant.tensor);
-    const layer: LinearLayerInfo = {
-      name: weight.nodes[0]!.name,
-      nodeNames: weight.nodes.map((linear) => linear.name),
-      weightName: weight.weightName,
+  // Quantize each weight, on this thread or in workers, and rewrite its nodes in graph order.
+  // Weights in shared memory go as they are; others are copied into memory that earlier layers
+  // gave back.
+  const workerCount = resolveWorkerCount(options.workers, weights);
+  const spentBuffers = new SpentBuffers(2 * Math.max(1, workerCount));
+  const request = (weight: LinearWeight): LayerQuantizationRequest => {
+    const { tensor } = weight.constant;
+    const shared = sharedFloatBytes(tensor);
+    return {
+      name: weight.weightName,
+      stored: shared ?? readFloatTensor(tensor, spentBuffers.take(tensorByteLength(tensor) + 8)),
+      storedOutIn: weight.storedOutIn,
       inFeatures: weight.inFeatures,
       outFeatures: weight.outFeatures,
-      scheme: "fp32",
-      fp32Bytes,
-      storedBytes: fp32Bytes,
+      scheme,
+      inspect: inspect !== undefined,
     };
-    if (!scheme) {
-      inspect?.(layer, valuesOutIn, valuesOutIn);
-      layers.push(layer);
-      continue;
-    }
+  };
+  const apply = (weight: LinearWeight, result: LayerQuantizationResult) => {
+    rewrite.applyQuantized(weight, scheme, result);
+    if (result.spent) spentBuffers.give(result.spent.buffer as ArrayBuffer);
+  };
+  if (workerCount === 0) {
+    const scratch = new LayerScratch();
+    for (const weight of weights) apply(weight, quantizeLayer(request(weight), scratch));
+  } else {
+    await quantizeInWorkers(weights, workerCount, request, apply);
+  }
+  return rewrite.finish(model, weights.length > 0, skipped);
+}
 
-    // Quantize once, however many nodes share the weight.
-    const quantized = quantizeWeight(weight, valuesOutIn, scheme, context);
+/**
+ * Buffers of weights already quantized, kept to copy later weights into: fresh memory costs a
+ * page fault per 4 KiB on first touch, on the thread that feeds every worker.
+ */
+class SpentBuffers {
+  private readonly buffers: ArrayBuffer[] = [];
+
+  /** @param capacity buffers kept; the smallest go first. */
+  constructor(private readonly capacity: number) {}
+
+  /** Removes and returns the smallest buffer of at least `byteLength` bytes, if any. */
+  take(byteLength: number): ArrayBuffer | undefined {
+    let best = -1;
+    this.buffers.forEach((buffer, i) => {
+      if (buffer.byteLength >= byteLength && (best < 0 || buffer.byteLength < this.buffers[best]!.byteLength)) best = i;
+    });
+    return best < 0 ? undefined : this.buffers.splice(best, 1)[0];
+  }
+
+  give(buffer: ArrayBuffer): void {
+    this.buffers.push(buffer);
+    this.buffers.sort((a, b) => b.byteLength - a.byteLength);
+    this.buffers.length = Math.min(this.buffers.length, this.capacity);
+  }
+}
+
+function resolveWorkerCount(workers: number | undefined, weights: LinearWeight[]): number {
+  if (workers !== undefined) {
+    if (!Number.isInteger(workers) || workers < 0) {
+      throw new RangeError(`workers must be a non-negative integer (0 quantizes on the calling thread), got ${String(workers)}.`);
+    }
+    return workers;
+  }
+  const values = weights.reduce((sum, weight) => sum + weight.inFeatures * weight.outFeatures, 0);
+  if (weights.length <= PARALLEL_QUANTIZATION_MIN_LAYERS || values < PARALLEL_QUANTIZATION_MIN_VALUES) return 0;
+  return Math.min(MAX_QUANTIZATION_WORKERS, os.availableParallelism());
+}
+
+/**
+ * Quantizes `weights` in a pool of `workerCount` workers and hands each result to `apply` in
+ * the order of `weights`. Layer i is dispatched only while i < (layers applied) + 2 * workerCount:
+ * at most `2 * workerCount` layers are dispatched and not yet applied, at most `workerCount` of
+ * them in workers. The slack lets a worker go on while a larger layer ahead of it finishes.
+ */
+async function quantizeInWorkers(
+  weights: LinearWeight[],
+  workerCount: number,
+  request: (weight: LinearWeight) => LayerQuantizationRequest,
+  apply: (weight: LinearWeight, result: LayerQuantizationResult) => void,
+): Promise<void> {
+  const pool = new WorkerPool<LayerQuantizationRequest, LayerQuantizationResult>(siblingWorkerScript(__filename, "quantize-worker"), workerCount);
+  const window = 2 * workerCount;
+  const finished = new Map<number, LayerQuantizationResult>();
+  let nextToDispatch = 0;
+  let nextToApply = 0;
+  let wakeWaiting: (() => void)[] = [];
+
+  // Each lane keeps one layer in one worker. A lane whose next layer is outside the window waits
+  // until the first unapplied layer is applied, and another lane always has that one in progress.
+  const lane = async (): Promise<void> => {
+    while (nextToDispatch < weights.length) {
+      if (nextToDispatch >= nextToApply + window) {
+        await new Promise<void>((resolve) => wakeWaiting.push(resolve));
+        continue;
+      }
+      const index = nextToDispatch++;
+      const layerRequest = request(weights[index]!);
+      const { stored } = layerRequest;
+      const transfer = stored instanceof Float32Array ? [stored.buffer as ArrayBuffer] : [];
+      finished.set(index, await pool.run(layerRequest, transfer));
+      while (finished.has(nextToApply)) {
+        const result = finished.get(nextToApply)!;
+        finished.delete(nextToApply);
+        apply(weights[nextToApply]!, result);
+        nextToApply++;
+      }
+      const waiting = wakeWaiting;
+      wakeWaiting = [];
+      for (const wake of waiting) wake();
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: workerCount }, lane));
+  } finally {
+    await pool.close();
+  }
+}
+
+/** The rewrite of one graph: names, shared tensors, layer records and the tensors to drop. */
+class GraphRewrite {
+  readonly layers: LinearLayerInfo[] = [];
+  private readonly sharedTensors = new Map<string, onnx.TensorProto>();
+  private readonly tensorRoles = new Map<string, TensorRole>();
+  private readonly overridableInputs: string[] = [];
+  private readonly removedConstants = new Set<string>();
+  private readonly uniqueName: (base: string) => string;
+  private readonly context: RewriteContext;
+
+  constructor(
+    private readonly graph: onnx.IGraphProto,
+    private readonly inspect: WeightInspector | undefined,
+  ) {
+    const uniqueName = uniqueNameFactory(graph);
+    this.uniqueName = uniqueName;
+    this.context = {
+      uniqueName,
+      sharedTensor: (key, create) => {
+        let tensor = this.sharedTensors.get(key);
+        if (!tensor) {
+          tensor = create(uniqueName(`dnaquant_${key.replace(/-/g, "_")}`));
+          this.sharedTensors.set(key, tensor);
+        }
+        return tensor.name;
+      },
+    };
+  }
+
+  /** Records a weight left in float32 and shows it to the inspector. */
+  inspectOnly(weight: LinearWeight): void {
+    const layer = describeLayer(weight);
+    if (this.inspect) {
+      const valuesOutIn = readWeightOutIn(weight);
+      this.inspect(layer, valuesOutIn, valuesOutIn);
+    }
+    this.layers.push(layer);
+  }
+
+  /** Adds a quantized weight to the graph, rewrites the nodes that read it and records the layer. */
+  applyQuantized(weight: LinearWeight, scheme: WeightScheme, result: LayerQuantizationResult): void {
+    const { graph } = this;
+    const layer = describeLayer(weight);
+
+    // Quantized once, however many nodes share the weight.
+    const quantized = this.buildQuantizedWeight(weight, scheme, result);
     graph.initializer!.push(quantized.weightTensor, ...quantized.metadataTensors);
-    tensorRoles.set(quantized.weightTensor.name, "quantized-weight");
-    for (const tensor of quantized.metadataTensors) tensorRoles.set(tensor.name, "quantization-metadata");
+    this.tensorRoles.set(quantized.weightTensor.name, "quantized-weight");
+    for (const tensor of quantized.metadataTensors) this.tensorRoles.set(tensor.name, "quantization-metadata");
     if (quantized.preludeNodes) {
       const firstUser = graph.node!.indexOf(weight.nodes[0]!.node);
       graph.node!.splice(firstUser, 0, ...quantized.preludeNodes);
     }
     for (const input of quantized.overridableInputs ?? []) {
       graph.input!.push(input);
-      overridableInputs.push(input.name);
+      this.overridableInputs.push(input.name);
     }
     for (const linear of weight.nodes) {
-      const { initializers } = rewriteLinearNode(graph, linear, quantized.op, uniqueName);
+      const { initializers } = rewriteLinearNode(graph, linear, quantized.op, this.uniqueName);
       graph.initializer!.push(...initializers);
     }
 
     // Drop the float32 weight unless another node still reads it.
     if (weight.otherConsumers.length === 0) {
-      removedConstants.add(weight.weightName);
+      this.removedConstants.add(weight.weightName);
     } else {
       layer.fp32KeptFor = weight.otherConsumers.map((node) => node.name || node.opType || "?");
     }
     layer.scheme = schemeName(scheme);
     layer.storedBytes = [quantized.weightTensor, ...quantized.metadataTensors].reduce((sum, tensor) => sum + tensorByteLength(tensor), 0);
-    inspect?.(layer, quantized.dequantize(), valuesOutIn);
-    layers.push(layer);
+    if (this.inspect) {
+      // Requests made with an inspector return both arrays; the fallbacks only guard the types.
+      this.inspect(layer, result.dequantized ?? quantized.dequantize(), result.original ?? readWeightOutIn(weight));
+    }
+    this.layers.push(layer);
   }
 
-  for (const tensor of sharedTensors.values()) {
-    graph.initializer!.push(tensor);
-    tensorRoles.set(tensor.name, "quantization-metadata");
+  /** Adds the shared tensors, drops the float32 weights and returns the result. */
+  finish(model: onnx.IModelProto, quantized: boolean, skipped: SkippedLinearNode[]): GraphQuantizationResult {
+    const { graph } = this;
+    for (const tensor of this.sharedTensors.values()) {
+      graph.initializer!.push(tensor);
+      this.tensorRoles.set(tensor.name, "quantization-metadata");
+    }
+    if (quantized) ensureOpsetImport(model, MICROSOFT_DOMAIN, 1);
+    graph.initializer = graph.initializer!.filter((tensor) => !this.removedConstants.has(tensor.name ?? ""));
+    graph.node = graph.node!.filter((node) => !(node.opType === "Constant" && this.removedConstants.has(node.output?.[0] ?? "")));
+    return { layers: this.layers, skipped, tensorRoles: this.tensorRoles, overridableInputs: this.overridableInputs };
   }
-  if (scheme && layers.length > 0) ensureOpsetImport(model, MICROSOFT_DOMAIN, 1);
-  graph.initializer = graph.initializer!.filter((tensor) => !removedConstants.has(tensor.name ?? ""));
-  graph.node = graph.node!.filter((node) => !(node.opType === "Constant" && removedConstants.has(node.output?.[0] ?? "")));
-  return { layers, skipped, tensorRoles, overridableInputs };
+
+  /** Names the tensors of a quantized weight, in the order the names have always been taken. */
+  private buildQuantizedWeight(weight: LinearWeight, scheme: WeightScheme, result: LayerQuantizationResult): QuantizedWeight {
+    const { uniqueName } = this;
+    const { weightName, inFeatures, outFeatures } = weight;
+    const { arrays } = result;
+    if (arrays.kind === "int8") {
+      const names = { codes: uniqueName(`${weightName}_int8`), scales: uniqueName(`${weightName}_scale`) };
+      return buildDynamicQuantizeMatMul(arrays.codesInOut, arrays.scales, outFeatures, inFeatures, names);
+    }
+    if (arrays.kind === "int4" && scheme.kind === "int4") {
+      const names = { codes: uniqueName(`${weightName}_int4`), scales: uniqueName(`${weightName}_scales`), zeroPoints: uniqueName(`${weightName}_zero_points`) };
+      return buildMatMulNBits(arrays.tensor, scheme, names);
+    }
+    if (arrays.kind === "4bit") return buildMatMulBnb4(arrays.tensor, outFeatures, inFeatures, weightName, this.context);
+    throw new TypeError(`Quantized arrays of kind "${arrays.kind}" do not match scheme "${scheme.kind}" for weight "${weightName}".`);
+  }
 }
 
-function quantizeWeight(weight: LinearWeight, valuesOutIn: Float32Array, scheme: WeightScheme, context: RewriteContext): QuantizedWeight {
-  const { uniqueName } = context;
-  const { weightName, inFeatures, outFeatures } = weight;
-  if (scheme.kind === "int8") {
-    const names = { codes: uniqueName(`${weightName}_int8`), scales: uniqueName(`${weightName}_scale`) };
-    return quantizeForDynamicQuantizeMatMul(valuesOutIn, outFeatures, inFeatures, names, weightName);
-  }
-  if (scheme.kind === "int4") {
-    const names = { codes: uniqueName(`${weightName}_int4`), scales: uniqueName(`${weightName}_scales`), zeroPoints: uniqueName(`${weightName}_zero_points`) };
-    return quantizeForMatMulNBits(valuesOutIn, outFeatures, inFeatures, scheme, names, weightName);
-  }
-  return quantizeForMatMulBnb4(valuesOutIn, outFeatures, inFeatures, scheme, weightName, context);
+/** Returns the record of a weight still in float32. */
+function describeLayer(weight: LinearWeight): LinearLayerInfo {
+  const fp32Bytes = tensorByteLength(weight.constant.tensor);
+  return {
+    name: weight.nodes[0]!.name,
+    nodeNames: weight.nodes.map((linear) => linear.name),
+    weightName: weight.weightName,
+    inFeatures: weight.inFeatures,
+    outFeatures: weight.outFeatures,
+    scheme: "fp32",
+    fp32Bytes,
+    storedBytes: fp32Bytes,
+  };
 }
 
 /** Reads a weight as `[N, K]` row-major float32, transposing a `[K, N]` MatMul weight. */
 export function readWeightOutIn(weight: LinearWeight): Float32Array {
   const stored = readFloatTensor(weight.constant.tensor);
   if (weight.storedOutIn) return stored;
-  const { inFeatures: k, outFeatures: n } = weight;
-  const transposed = new Float32Array(stored.length);
-  for (let row = 0; row < k; row++) {
-    for (let col = 0; col < n; col++) transposed[col * k + row] = stored[row * n + col]!;
-  }
-  return transposed;
+  return transposeMatrix(stored, weight.inFeatures, weight.outFeatures, new Float32Array(stored.length));
 }
 
 /** Returns a function that makes names unique among the graph's values and initializers. */

@@ -3,6 +3,7 @@
  * the library reads and writes.
  */
 
+import { float32FromBytes } from "./float-data";
 import { onnx, tensorDims } from "./proto";
 
 /** ONNX TensorProto.DataType values used by the library. */
@@ -61,10 +62,12 @@ export function tensorByteLength(tensor: onnx.ITensorProto): number {
 /**
  * Reads a FLOAT tensor's values into a new Float32Array (a copy, so the caller may keep it after
  * the model buffer is released).
+ * @param buffer memory to copy raw data into when it is large enough, reused from an earlier
+ *   tensor: fresh memory costs a page fault per 4 KiB on first touch.
  * @throws Error naming the tensor when it is not FLOAT, stored externally, or its data length
  *   does not match its dims.
  */
-export function readFloatTensor(tensor: onnx.ITensorProto): Float32Array {
+export function readFloatTensor(tensor: onnx.ITensorProto, buffer?: ArrayBuffer): Float32Array {
   const name = tensor.name ?? "(unnamed)";
   if (tensor.dataType !== ONNX_DATA_TYPE.FLOAT) {
     throw new TypeError(`Tensor "${name}" has type ${dataTypeName(tensor.dataType ?? 0)}; only FLOAT weights are quantized.`);
@@ -78,16 +81,24 @@ export function readFloatTensor(tensor: onnx.ITensorProto): Float32Array {
     if (raw.length !== count * 4) {
       throw new RangeError(`Tensor "${name}" has ${raw.length} bytes of data for ${count} float values; the model file is damaged.`);
     }
-    // Copy into a fresh, aligned buffer: raw data may start at any byte offset of the file.
-    const bytes = new Uint8Array(count * 4);
-    bytes.set(raw);
-    return new Float32Array(bytes.buffer);
+    return float32FromBytes(raw, buffer);
   }
   const values = tensor.floatData ?? [];
   if (values.length !== count) {
     throw new RangeError(`Tensor "${name}" has ${values.length} float values for dims [${tensorDims(tensor).join(", ")}]; the model file is damaged.`);
   }
   return Float32Array.from(values);
+}
+
+/**
+ * Returns the raw data of a FLOAT tensor when it lives in a SharedArrayBuffer (a model read with
+ * `readModelBytes`) and has the length its dims require, so that a worker thread can copy it;
+ * otherwise undefined, and {@link readFloatTensor} reads the tensor.
+ */
+export function sharedFloatBytes(tensor: onnx.ITensorProto): Uint8Array | undefined {
+  const raw = tensor.rawData;
+  if (tensor.dataType !== ONNX_DATA_TYPE.FLOAT || !raw || !(raw.buffer instanceof SharedArrayBuffer)) return undefined;
+  return raw.length === elementCount(tensorDims(tensor)) * 4 ? raw : undefined;
 }
 
 /** Typed arrays that {@link makeTensor} stores as raw data. */

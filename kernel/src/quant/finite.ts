@@ -12,3 +12,12 @@ export function assertFinite(values: ArrayLike<number>, name: string): void {
     }
   }
 }
+
+/**
+ * Throws the error of {@link assertFinite} for `values`, which the caller knows to contain a
+ * non-finite element.
+ */
+export function throwNonFinite(values: ArrayLike<number>, name: string): never {
+  assertFinite(values, name);
+  throw new RangeError(`Tensor "${name}" contains a non-finite value; quantization needs finite values.`);
+}

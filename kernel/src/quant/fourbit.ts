@@ -20,7 +20,9 @@
 
 import { FP4_CODE_VALUES, FP4_MAGNITUDE_THRESHOLDS, FP4_SIGN_BIT, NF4_CODE_VALUES, NF4_THRESHOLDS } from "./codes";
 import { DOUBLE_QUANT_BLOCK_SIZE, dequantizeDynamicBlockwise, quantizeDynamicBlockwise, type DynamicMapTensor } from "./dynamic-map";
-import { assertFinite } from "./finite";
+import { buildCodeLookupTable, EXACT_CODE, type CodeLookupTable } from "./code-lookup";
+import { throwNonFinite } from "./finite";
+import { float32Bits, FLOAT32_INFINITY_BITS, FLOAT32_MAX, maxMagnitudeBits } from "./float-bits";
 import { blockCount, packedLength4bit, validateBlockSize } from "./layout";
 
 /** The two 4-bit data types of bitsandbytes. */
@@ -115,7 +117,28 @@ export function fp4Code(x: number): number {
 }
 
 /**
+ * Buckets per unit of the tables of {@link nf4Code} and {@link fp4Code} over normalized values in
+ * [-1, 1]: 8 KiB each. About one value in 400 of normally distributed weights (block 64) falls
+ * into a split bucket and takes the decision tree.
+ */
+const FOUR_BIT_LOOKUP_BUCKETS_PER_UNIT = 4096;
+
+/** Bucket tables by type, built on first use so that a worker builds only the one it needs. */
+const fourBitLookups: Partial<Record<FourBitType, CodeLookupTable>> = {};
+
+/** Returns the bucket table of a 4-bit type's code function over [-1, 1]. */
+export function fourBitLookup(type: FourBitType): CodeLookupTable {
+  return (fourBitLookups[type] ??= buildCodeLookupTable(codeFunction(type), -1, 1, FOUR_BIT_LOOKUP_BUCKETS_PER_UNIT));
+}
+
+/**
  * Quantizes `values` block-wise to NF4 or FP4.
+ *
+ * Equals `quantize4bitReference` byte for byte. Per block: the absmax from the float32 bit
+ * patterns, then each code from the bucket table of its product with the inverse scale, falling
+ * back to the decision tree in buckets that a threshold splits. With a finite inverse scale every
+ * product p satisfies |p| <= 1 + 2^-23, inside the table. A block whose reciprocal overflows
+ * float32 (absmax below 2^-128) is encoded with the decision tree alone.
  *
  * @param values float32 values flattened row-major (`[out_features, in_features]` for a linear
  *   weight); any length, the last block may be partial.
@@ -127,34 +150,87 @@ export function quantize4bit(values: Float32Array, options: Quantize4bitOptions 
   const { type = "nf4", blockSize = 64, name = "tensor", doubleQuant = false } = options;
   validateBlockSize(blockSize);
   const codeOf = codeFunction(type);
-  assertFinite(values, name);
+  const lookup = fourBitLookup(type);
 
   const length = values.length;
+  const bits = float32Bits(values);
   const absmax = new Float32Array(blockCount(length, blockSize));
+  const absmaxBits = float32Bits(absmax);
   const packed = new Uint8Array(packedLength4bit(length));
+  const pendingSteps = new Int32Array(blockSize / 8 + 1);
   for (let block = 0; block < absmax.length; block++) {
     const start = block * blockSize;
     const end = Math.min(start + blockSize, length);
 
-    // Find the block's absmax and its float32 reciprocal.
-    let blockAbsmax = 0;
-    for (let i = start; i < end; i++) {
-      const magnitude = Math.abs(values[i]!);
-      if (magnitude > blockAbsmax) blockAbsmax = magnitude;
-    }
-    absmax[block] = blockAbsmax;
+    // Find the block's absmax, which also detects NaN and Infinity, and its float32 reciprocal.
+    const magnitudeBits = maxMagnitudeBits(bits, start, end);
+    if (magnitudeBits >= FLOAT32_INFINITY_BITS) throwNonFinite(values, name);
+    absmaxBits[block] = magnitudeBits;
+    const blockAbsmax = absmax[block]!;
     const inverseScale = blockAbsmax === 0 ? 0 : Math.fround(1 / blockAbsmax);
 
-    // Encode; blockSize is even, so a block starts on a byte boundary.
-    for (let i = start; i < end; i += 2) {
-      const high = codeOf(Math.fround(values[i]! * inverseScale));
-      const low = i + 1 < end ? codeOf(Math.fround(values[i + 1]! * inverseScale)) : 0;
-      packed[i >> 1] = (high << 4) | low;
+    // Encode; blockSize is even, so a block starts on a byte boundary. Steps of eight values
+    // that meet a split bucket are encoded again with the decision tree.
+    if (inverseScale > FLOAT32_MAX) {
+      encodeRange4bit(values, start, end, inverseScale, codeOf, packed);
+      continue;
+    }
+    const pending = encodeBlock4bit(values, start, end, inverseScale, lookup, packed, pendingSteps);
+    for (let step = 0; step < pending; step++) {
+      const stepStart = pendingSteps[step]!;
+      encodeRange4bit(values, stepStart, Math.min(stepStart + 8, end), inverseScale, codeOf, packed);
     }
   }
   if (!doubleQuant) return { type, blockSize, length, packed, absmax };
   const compressed = compressAbsmax(absmax, name);
   return { type, blockSize, length, packed, absmax: restoreAbsmax(compressed), doubleQuant: compressed };
+}
+
+/**
+ * Encodes `values[start, end)` of one block with the bucket table, eight values (four bytes) per
+ * step, and writes the start of each step that meets a split bucket, and of a last step shorter
+ * than eight values, into `pendingSteps`.
+ * @returns the number of pending steps. The loop makes no calls, so that V8 compiles it alone
+ *   whichever code functions the decision-tree fallback has seen.
+ */
+function encodeBlock4bit(values: Float32Array, start: number, end: number, inverseScale: number, lookup: CodeLookupTable, packed: Uint8Array, pendingSteps: Int32Array): number {
+  const { entries, offset } = lookup;
+  // An imported binding read in the loop would be a property load (a getter call under tsx).
+  const exact = EXACT_CODE;
+  // p * bucketsPerUnit equals values[i] * bucketScale exactly: both scale by a power of two.
+  const bucketScale = inverseScale * lookup.bucketsPerUnit;
+  let pending = 0;
+  let i = start;
+  for (; i + 7 < end; i += 8) {
+    const c0 = entries[(values[i]! * bucketScale + offset) | 0]!;
+    const c1 = entries[(values[i + 1]! * bucketScale + offset) | 0]!;
+    const c2 = entries[(values[i + 2]! * bucketScale + offset) | 0]!;
+    const c3 = entries[(values[i + 3]! * bucketScale + offset) | 0]!;
+    const c4 = entries[(values[i + 4]! * bucketScale + offset) | 0]!;
+    const c5 = entries[(values[i + 5]! * bucketScale + offset) | 0]!;
+    const c6 = entries[(values[i + 6]! * bucketScale + offset) | 0]!;
+    const c7 = entries[(values[i + 7]! * bucketScale + offset) | 0]!;
+    const byte = i >> 1;
+    packed[byte] = (c0 << 4) | (c1 & 0x0f);
+    packed[byte + 1] = (c2 << 4) | (c3 & 0x0f);
+    packed[byte + 2] = (c4 << 4) | (c5 & 0x0f);
+    packed[byte + 3] = (c6 << 4) | (c7 & 0x0f);
+    if ((c0 | c1 | c2 | c3 | c4 | c5 | c6 | c7) === exact) pendingSteps[pending++] = i;
+  }
+  if (i < end) pendingSteps[pending++] = i;
+  return pending;
+}
+
+/**
+ * Encodes `values[start, end)` with the decision tree, `start` even. An odd count leaves the last
+ * low nibble 0.
+ */
+function encodeRange4bit(values: Float32Array, start: number, end: number, inverseScale: number, codeOf: (x: number) => number, packed: Uint8Array): void {
+  for (let i = start; i < end; i += 2) {
+    const high = codeOf(Math.fround(values[i]! * inverseScale));
+    const low = i + 1 < end ? codeOf(Math.fround(values[i + 1]! * inverseScale)) : 0;
+    packed[i >> 1] = (high << 4) | low;
+  }
 }
 
 /**
@@ -187,10 +263,17 @@ export function dequantize4bit(tensor: FourBitTensor, out = new Float32Array(ten
     throw new RangeError(`dequantize4bit: output has ${out.length} elements, needs ${length}.`);
   }
   const table = Float32Array.from(FOUR_BIT_CODE_TABLES[type]);
-  for (let i = 0; i < length; i++) {
-    const byte = packed[i >> 1]!;
-    const code = (i & 1) === 0 ? byte >> 4 : byte & 0x0f;
-    out[i] = table[code]! * absmax[Math.floor(i / blockSize)]!;
+  for (let block = 0; block < absmax.length; block++) {
+    const blockAbsmax = absmax[block]!;
+    const start = block * blockSize;
+    const end = Math.min(start + blockSize, length);
+    let i = start;
+    for (; i + 1 < end; i += 2) {
+      const byte = packed[i >> 1]!;
+      out[i] = table[byte >> 4]! * blockAbsmax;
+      out[i + 1] = table[byte & 0x0f]! * blockAbsmax;
+    }
+    if (i < end) out[i] = table[packed[i >> 1]! >> 4]! * blockAbsmax;
   }
   return out;
 }
@@ -212,7 +295,8 @@ export function checkFourBitTensor(tensor: FourBitTensor): void {
   }
 }
 
-function codeFunction(type: FourBitType): (x: number) => number {
+/** Returns the decision-tree code function of a 4-bit type. */
+export function codeFunction(type: FourBitType): (x: number) => number {
   if (type === "nf4") return nf4Code;
   if (type === "fp4") return fp4Code;
   throw new RangeError(`quantType must be "nf4" or "fp4", got ${JSON.stringify(type)}.`);

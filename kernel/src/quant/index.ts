@@ -3,6 +3,7 @@ export * from "./codes";
 export * from "./layout";
 export * from "./finite";
 export * from "./fourbit";
+export * from "./fourbit-transposed";
 export * from "./int8";
 export * from "./statistics";
 export * from "./dynamic-map";

@@ -13,7 +13,8 @@
  *   `ceil(rows * cols / blockSize)` per block), so that `x ≈ code * scale`.
  */
 
-import { assertFinite } from "./finite";
+import { throwNonFinite } from "./finite";
+import { columnMaxMagnitudeBits, float32Bits, FLOAT32_INFINITY_BITS, FLOAT32_MAX, maxMagnitudeBits } from "./float-bits";
 import { checkMatrixLength } from "./layout";
 
 /** Largest INT8 code magnitude: the symmetric range is [-127, 127]. */
@@ -42,35 +43,133 @@ export function roundHalfEven(x: number): number {
 }
 
 /**
+ * Adding 1.5 * 2^52 to a double of magnitude below 2^51 rounds it to an integer, ties to even,
+ * because the sum's unit in the last place is 1. The constant is a multiple of 256, so storing
+ * the sum into an Int8Array, which keeps the integer modulo 256, stores that integer itself.
+ */
+const ROUND_HALF_EVEN_SHIFT = 1.5 * 2 ** 52;
+
+/**
  * Quantizes a row-major `[rows, cols]` float32 matrix to INT8 with per-row absmax scales.
+ *
+ * Equals `quantizeInt8RowwiseReference` byte for byte. With a finite inverse scale `127 / absmax`
+ * every product rounds to at most 127 * (1 + 2^-24)^2 < 127.5 in magnitude, so the codes need no
+ * clamping and are rounded with {@link ROUND_HALF_EVEN_SHIFT}. A row whose inverse scale overflows
+ * float32 (absmax below about 3.7e-37) takes the scalar rounding and clamping.
  * @throws RangeError for a shape that does not match `values.length` or a non-finite value.
  */
 export function quantizeInt8Rowwise(values: Float32Array, rows: number, cols: number, name = "tensor"): Int8RowwiseTensor {
   checkMatrixLength(values.length, rows, cols, name);
-  assertFinite(values, name);
 
+  const bits = float32Bits(values);
   const codes = new Int8Array(values.length);
   const scales = new Float32Array(rows);
+  const absmaxOf = float32FromBits();
   for (let row = 0; row < rows; row++) {
     const start = row * cols;
     const end = start + cols;
 
-    // Find the row's absmax and the float32 factor 127 / absmax.
-    let absmax = 0;
-    for (let i = start; i < end; i++) {
-      const magnitude = Math.abs(values[i]!);
-      if (magnitude > absmax) absmax = magnitude;
-    }
+    // Find the row's absmax, which also detects NaN and Infinity, and the float32 factor 127 / absmax.
+    const magnitudeBits = maxMagnitudeBits(bits, start, end);
+    if (magnitudeBits >= FLOAT32_INFINITY_BITS) throwNonFinite(values, name);
+    const absmax = absmaxOf(magnitudeBits);
     scales[row] = absmax / INT8_MAX_CODE;
     const inverseScale = absmax === 0 ? 0 : Math.fround(INT8_MAX_CODE / absmax);
 
-    // Encode, clamping the rare product that rounds just past 127.
-    for (let i = start; i < end; i++) {
-      const code = roundHalfEven(Math.fround(values[i]! * inverseScale));
-      codes[i] = Math.max(-INT8_MAX_CODE, Math.min(INT8_MAX_CODE, code));
+    // Encode, four values per step.
+    if (inverseScale > FLOAT32_MAX) {
+      encodeRangeInt8(values, start, end, inverseScale, codes);
+      continue;
     }
+    let i = start;
+    for (; i + 3 < end; i += 4) {
+      codes[i] = Math.fround(values[i]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+      codes[i + 1] = Math.fround(values[i + 1]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+      codes[i + 2] = Math.fround(values[i + 2]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+      codes[i + 3] = Math.fround(values[i + 3]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+    }
+    for (; i < end; i++) codes[i] = Math.fround(values[i]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
   }
   return { rows, cols, codes, scales };
+}
+
+/** A matrix quantized to INT8 with one scale per column, stored `[rows, cols]`. */
+export interface Int8ColumnwiseTensor {
+  rows: number;
+  cols: number;
+  /** `rows * cols` codes, row-major. */
+  codes: Int8Array;
+  /** `cols` float32 scales, `absmax / 127` of each column. */
+  scales: Float32Array;
+}
+
+/**
+ * Quantizes a row-major `[rows, cols]` float32 matrix to INT8 with per-column absmax scales:
+ * the codes of {@link quantizeInt8Rowwise} on the transpose, in place of the transpose. A linear
+ * weight stored as ONNX MatMul's `[K, N]` B gets one scale per output channel this way, reading
+ * memory in order.
+ * @throws RangeError for a shape that does not match `values.length` or a non-finite value.
+ */
+export function quantizeInt8Columnwise(values: Float32Array, rows: number, cols: number, name = "tensor"): Int8ColumnwiseTensor {
+  checkMatrixLength(values.length, rows, cols, name);
+
+  // Find every column's absmax from the float32 bit patterns.
+  const bits = float32Bits(values);
+  const columnBits = columnMaxMagnitudeBits(bits, cols, 0, rows, 0, cols, new Int32Array(cols));
+
+  // Scales and the float32 factors 127 / absmax.
+  const scales = new Float32Array(cols);
+  const inverseScales = new Float64Array(cols);
+  const overflowColumns: number[] = [];
+  const absmaxOf = float32FromBits();
+  for (let col = 0; col < cols; col++) {
+    if (columnBits[col]! >= FLOAT32_INFINITY_BITS) throwNonFinite(values, name);
+    const absmax = absmaxOf(columnBits[col]!);
+    scales[col] = absmax / INT8_MAX_CODE;
+    inverseScales[col] = absmax === 0 ? 0 : Math.fround(INT8_MAX_CODE / absmax);
+    if (inverseScales[col]! > FLOAT32_MAX) overflowColumns.push(col);
+  }
+
+  // Encode four rows at a time, reading each column's factor once; columns whose factor
+  // overflows float32 are encoded again below.
+  const codes = new Int8Array(values.length);
+  let row = 0;
+  for (; row + 3 < rows; row += 4) {
+    const start = row * cols;
+    for (let col = 0; col < cols; col++) {
+      const inverseScale = inverseScales[col]!;
+      const i = start + col;
+      codes[i] = Math.fround(values[i]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+      codes[i + cols] = Math.fround(values[i + cols]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+      codes[i + 2 * cols] = Math.fround(values[i + 2 * cols]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+      codes[i + 3 * cols] = Math.fround(values[i + 3 * cols]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
+    }
+  }
+  for (; row < rows; row++) {
+    for (let col = 0; col < cols; col++) codes[row * cols + col] = Math.fround(values[row * cols + col]! * inverseScales[col]!) + ROUND_HALF_EVEN_SHIFT;
+  }
+  for (const col of overflowColumns) {
+    for (let r = 0; r < rows; r++) encodeRangeInt8(values, r * cols + col, r * cols + col + 1, inverseScales[col]!, codes);
+  }
+  return { rows, cols, codes, scales };
+}
+
+/** Encodes `values[start, end)` with the scalar rounding and clamping to [-127, 127]. */
+function encodeRangeInt8(values: Float32Array, start: number, end: number, inverseScale: number, codes: Int8Array): void {
+  for (let i = start; i < end; i++) {
+    const code = roundHalfEven(Math.fround(values[i]! * inverseScale));
+    codes[i] = Math.max(-INT8_MAX_CODE, Math.min(INT8_MAX_CODE, code));
+  }
+}
+
+/** Returns a function that reads an int32 bit pattern as a float32 value. */
+function float32FromBits(): (bits: number) => number {
+  const value = new Float32Array(1);
+  const valueBits = float32Bits(value);
+  return (bits) => {
+    valueBits[0] = bits;
+    return value[0]!;
+  };
 }
 
 /** Dequantizes an {@link Int8RowwiseTensor} to a row-major `[rows, cols]` float32 matrix. */

@@ -34,10 +34,12 @@ export function siblingWorkerScript(moduleFile: string, baseName: string): strin
 /**
  * Starts a worker. A TypeScript script exists only when the library runs from source (tests,
  * development), where the tsx loader is installed: it is loaded through tsx's CommonJS hook from
- * an evaluated bootstrap. Built code runs the .js script directly.
+ * an evaluated bootstrap. Built code runs the .js script directly. Neither inherits the parent's
+ * Node options: a loader such as `--import tsx` would be loaded again in every worker, which
+ * takes several times as long as starting the worker itself.
  */
 function createWorker(script: string): Worker {
-  if (!script.endsWith(".ts")) return new Worker(script);
+  if (!script.endsWith(".ts")) return new Worker(script, { execArgv: [] });
   const bootstrap = `require("tsx/cjs"); require(${JSON.stringify(script)});`;
   return new Worker(bootstrap, { eval: true, execArgv: [] });
 }

@@ -72,7 +72,7 @@ describe("ONNX operator test models", { skip: SKIP }, () => {
   for (const name of CASES) {
     it(`${name} unchanged when B is an input`, async () => {
       const { model, inputs, expected } = loadCase(name);
-      const result = quantizeLinearWeights(model, { kind: "int8" });
+      const result = await quantizeLinearWeights(model, { kind: "int8" });
       assert.equal(result.layers.length, 0, "an activation B is not a weight");
       const written = decodeModel(encodeModel(model), `${name} rewritten`);
       const actual = await run(written, inputs);
@@ -86,7 +86,7 @@ describe("ONNX operator test models", { skip: SKIP }, () => {
         const weightInput = inputs[1]!;
         graph.initializer!.push(onnx.TensorProto.create({ ...weightInput.tensor, name: weightInput.name }));
         graph.input = graph.input!.filter((input) => input.name !== weightInput.name);
-        const result = quantizeLinearWeights(model, scheme);
+        const result = await quantizeLinearWeights(model, scheme);
         const feeds = inputs.filter((input) => input.name !== weightInput.name);
 
         if (result.layers.length === 0) {

@@ -85,7 +85,7 @@ describe("quantized MatMul in onnxruntime", () => {
       const model = linearModel({ weight, inFeatures: K, outFeatures: N });
 
       let dequantized: Float32Array | undefined;
-      const result = quantizeLinearWeights(model, scheme, (_layer, values) => {
+      const result = await quantizeLinearWeights(model, scheme, (_layer, values) => {
         dequantized = values.slice();
       });
       assert.equal(result.layers.length, 1);
@@ -113,7 +113,7 @@ describe("quantized MatMul in onnxruntime", () => {
 
       const model = linearModel({ weight, inFeatures: K, outFeatures: N, ...options });
       let dequantized: Float32Array | undefined;
-      quantizeLinearWeights(model, { kind: "4bit", type: "nf4", blockSize: 64 }, (_layer, values) => {
+      await quantizeLinearWeights(model, { kind: "4bit", type: "nf4", blockSize: 64 }, (_layer, values) => {
         dequantized = values.slice();
       });
       const actual = await runModel(model, x, ROWS, K);

@@ -11,6 +11,7 @@ import {
   NF4_THRESHOLDS,
   nf4Code,
   quantize4bit,
+  quantize4bitTransposed,
   quantizeInt4,
   quantizeInt8Columnwise,
   quantizeInt8Rowwise,
@@ -86,8 +87,8 @@ function fourBitDecisionPoints(): Matrix {
 
 /**
  * Rows of 32 that start with -8 (int4 scale 1) or 8 (scale -1), so that the int4 codes see the
- * values themselves: every half integer from -8.5 to 8.5 with its float32 neighbours, where
- * rounding half away from zero decides.
+ * values themselves. The values are every half integer from -8.5 to 8.5 with its float32
+ * neighbours, where rounding half away from zero decides.
  */
 function int4Ties(): Matrix {
   const halves = withNeighbours(Array.from({ length: 18 }, (_, i) => i - 8.5)).filter((x) => Math.abs(x) < 8);
@@ -139,11 +140,14 @@ function equalMagnitudes(): Matrix {
   return { name: "equal magnitudes of both signs", rows: rows.length, cols: 32, values: Float32Array.from(rows.flat()) };
 }
 
-/** The hand vectors of the 4-bit and INT8 unit tests. */
+/** Returns the hand vectors of the 4-bit and INT8 unit tests. */
 function handVectors(): Matrix[] {
+  const plusAndMinusAbsmax = new Float32Array(16).fill(0.1);
+  plusAndMinusAbsmax[3] = -2.5;
+  plusAndMinusAbsmax[9] = 2.5;
   return [
     { name: "hand vector: NF4 packing", rows: 1, cols: 16, values: Float32Array.from([1, -1, 0, 0.5626170039176941, ...new Array<number>(12).fill(0)]) },
-    { name: "hand vector: plus and minus absmax", rows: 1, cols: 16, values: Float32Array.from({ length: 16 }, (_, i) => (i === 3 ? -2.5 : i === 9 ? 2.5 : 0.1)) },
+    { name: "hand vector: plus and minus absmax", rows: 1, cols: 16, values: plusAndMinusAbsmax },
     { name: "hand vector: INT8 rows", rows: 2, cols: 2, values: Float32Array.from([1, -2, 0.25, 0.5]) },
   ];
 }
@@ -211,6 +215,29 @@ describe("fast quantization paths", () => {
     });
   });
 
+  describe("quantize4bitTransposed", () => {
+    const matrices = [...MATRICES, { name: "normal weights, 256 columns", rows: 24, cols: 256, values: standardNormal(24 * 256, 48).map((x) => x * 0.02) }];
+    for (const { name, values, rows, cols } of matrices) {
+      const blockSizes = [16, 32, 64, 128, 256].filter((blockSize) => cols % blockSize === 0);
+      if (blockSizes.length === 0) continue;
+      it(`equals the reference on the transpose of ${name}`, () => {
+        const valuesInOut = transpose(values, rows, cols);
+        for (const type of ["nf4", "fp4"] as const) {
+          for (const blockSize of blockSizes) {
+            const fast = quantize4bitTransposed(valuesInOut, cols, rows, { type, blockSize });
+            const reference = quantize4bitReference(values, type, blockSize);
+            assertSameBytes(fast.absmax, reference.absmax, `${type} block ${blockSize} absmax`);
+            assertSameBytes(fast.packed, reference.packed, `${type} block ${blockSize} packed codes`);
+          }
+        }
+      });
+    }
+
+    it("rejects a K that is not a multiple of the block size", () => {
+      assert.throws(() => quantize4bitTransposed(new Float32Array(96 * 2), 96, 2, { blockSize: 64, name: "w" }), /w: K = 96 is not a multiple of blockSize 64/);
+    });
+  });
+
   describe("quantizeInt8Rowwise", () => {
     for (const { name, values, rows, cols } of MATRICES) {
       it(`equals the reference on ${name}`, () => {
@@ -264,6 +291,7 @@ describe("fast quantization paths", () => {
         assert.throws(() => quantizeInt8Rowwise(values, 64, 64, "w"), message, `INT8 rows, ${bad}`);
         assert.throws(() => quantizeInt8Columnwise(values, 64, 64, "w"), message, `INT8 columns, ${bad}`);
         assert.throws(() => quantizeInt4(values, 64, 64, { name: "w" }), message, `int4, ${bad}`);
+        assert.throws(() => quantize4bitTransposed(values, 64, 64, { name: "w" }), message, `4-bit of the transpose, ${bad}`);
       }
     });
   });
