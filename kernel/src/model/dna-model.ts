@@ -4,7 +4,8 @@ import * as ort from "onnxruntime-node";
 
 import { MODEL_MIME_TYPE, MODEL_PAYLOAD_VERSION, type Histogram, type ModelPayload, type NormalizedWeightHistogram, type TensorStatistics } from "../display/payloads";
 import { MIME_BUNDLE_METHOD, type MimeBundle } from "../jupyter/display-channel";
-import type { LinearLayerInfo, SkippedLinearNode, WeightSchemeName } from "../onnx";
+import type { LinearLayerInfo, onnx, SkippedLinearNode, WeightSchemeName } from "../onnx";
+import { SAVED_ONNX_FILES, saveModelFiles, type SavedModel, type SaveOptions } from "./save";
 import { classifySequences, type Classification } from "./tasks/classify";
 import { embedSequences } from "./tasks/embed";
 import { fillMask, type FillMaskOptions, type MaskPrediction } from "./tasks/fill-mask";
@@ -32,6 +33,8 @@ export interface LoadReport {
   scheme: WeightSchemeName;
   /** Number of linear weights stored quantized. */
   quantizedLayers: number;
+  /** Whether the file was already quantized, so the stored weights were used without re-quantizing. */
+  preQuantized?: boolean;
   /** Linear-looking nodes and weights left in fp32, with the reason. */
   skipped: SkippedLinearNode[];
   /** Wall time of the load, in seconds. */
@@ -51,8 +54,14 @@ export interface DnaModelInit {
   footprint: MemoryFootprint;
   session: ort.InferenceSession;
   tokenizer?: DnaTokenizer;
+  /** Directory of the tokenizer files, copied by `save`. */
+  tokenizerDirectory?: string;
   warn: (message: string) => void;
   report: LoadReport;
+  /** Builds the graph the session runs again from the file, for `save`. */
+  rebuildGraph: () => Promise<onnx.ModelProto>;
+  /** How the weights were quantized, recorded as config.json's `quantization_config` by `save`. */
+  quantizationSettings: Record<string, unknown>;
 }
 
 /** A DNA language model loaded with onnxruntime, with fp32, INT8 or 4-bit linear weights. */
@@ -80,6 +89,9 @@ export class DnaModel {
 
   private readonly footprint: MemoryFootprint;
   private readonly warn: (message: string) => void;
+  private readonly rebuildGraph: () => Promise<onnx.ModelProto>;
+  private readonly quantizationSettings: Record<string, unknown>;
+  private readonly tokenizerDirectory: string | undefined;
 
   constructor(init: DnaModelInit) {
     this.name = init.name;
@@ -95,6 +107,9 @@ export class DnaModel {
     this.tokenizer = init.tokenizer;
     this.warn = init.warn;
     this.loadReport = Object.freeze({ ...init.report });
+    this.rebuildGraph = init.rebuildGraph;
+    this.quantizationSettings = { ...init.quantizationSettings };
+    this.tokenizerDirectory = init.tokenizerDirectory;
   }
 
   /** Returns the bytes of all weights as the session stores them, with a breakdown by role. */
@@ -144,6 +159,29 @@ export class DnaModel {
     const missing = this.session.inputNames.filter((name) => !(name in tensors));
     if (missing.length > 0) throw new RangeError(`Missing input ${missing.join(", ")}; pass every input of the model: ${this.session.inputNames.join(", ")}.`);
     return this.session.run(tensors);
+  }
+
+  /**
+   * Saves the model as it runs (quantized graph, config.json with `quantization_config`, tokenizer
+   * files) into `directory`, atomically. The graph is built again from the source file, so no copy
+   * of it is kept in memory between saves. The file name follows transformers.js's dtype
+   * convention, such as `onnx/model_bnb4.onnx` for NF4; the saved model loads here without
+   * re-quantizing and in plain onnxruntime-node.
+   */
+  async save(directory: string, options: SaveOptions = {}): Promise<SavedModel> {
+    if (typeof directory !== "string" || directory === "") throw new TypeError("save needs a directory path.");
+    const graph = await this.rebuildGraph();
+    return saveModelFiles(
+      {
+        scheme: this.scheme,
+        graph,
+        config: this.config,
+        quantizationConfig: { ...this.quantizationSettings, onnx_file: SAVED_ONNX_FILES[this.scheme] },
+        ...(this.tokenizerDirectory !== undefined ? { tokenizerDirectory: this.tokenizerDirectory } : {}),
+      },
+      directory,
+      options,
+    );
   }
 
   /** Sends a warning through the callback given at load time (default `console.warn`). */

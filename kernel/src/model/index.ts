@@ -15,3 +15,4 @@ export { softmax } from "./tasks/softmax";
 export type { BatchOptions, LongSequenceMode } from "./tasks/run-batches";
 export * from "./quantization-config";
 export * from "./sources";
+export * from "./save";

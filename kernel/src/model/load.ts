@@ -2,7 +2,21 @@
 
 import * as ort from "onnxruntime-node";
 
-import { decodeModel, encodeModel, quantizeLinearWeights, readModelBytes, schemeName, type onnx, type WeightSchemeName } from "../onnx";
+import {
+  decodeModel,
+  encodeModel,
+  hasQuantizedLinearNodes,
+  quantizeLinearWeights,
+  readModelBytes,
+  readQuantizedGraph,
+  schemeName,
+  type GraphQuantizationResult,
+  type LinearWeight,
+  type onnx,
+  type WeightInspector,
+  type WeightScheme,
+  type WeightSchemeName,
+} from "../onnx";
 import { blockNormalizedHistogram, histogram, tensorStatistics } from "../quant";
 import { DnaModel, type WeightLayer } from "./dna-model";
 import { measureFootprint } from "./footprint";
@@ -64,48 +78,120 @@ export async function loadModel(source?: string, options: LoadOptions = {}): Pro
   const tokenizer = sourceFiles.tokenizerDirectory !== undefined ? DnaTokenizer.fromDirectory(sourceFiles.tokenizerDirectory) : undefined;
 
   // Read the graph and quantize its linear weights, summarizing each weight as stored.
-  const model = decodeModel(readModelBytes(files.onnxPath), files.onnxPath);
-  const layers: WeightLayer[] = [];
-  const quantization = await quantizeLinearWeights(model, resolved.scheme, (layer, stored, original) => {
-    layers.push({
-      ...layer,
-      statistics: tensorStatistics(stored),
-      histogram: histogram(stored, WEIGHT_HISTOGRAM_BINS),
-      normalized: {
-        blockSize: NORMALIZED_HISTOGRAM.blockSize,
-        histogram: blockNormalizedHistogram(original, NORMALIZED_HISTOGRAM.blockSize, NORMALIZED_HISTOGRAM.bins),
-      },
-    });
-  });
-  const footprint = measureFootprint(model.graph!, quantization);
+  const recipe: GraphRecipe = { onnxPath: files.onnxPath, scheme: resolved.scheme, skipModules: resolved.skipModules };
+  const prepared = await prepareGraph(recipe, resolved.warn, true);
+  const { graph, quantization, layers } = prepared;
+  const footprint = measureFootprint(graph.graph!, quantization);
 
   // Create the session from the rewritten graph; its bytes are released after this call.
-  const session = await createSession(model, files.onnxPath, resolved.numThreads, quantization.overridableInputs.length > 0);
-  const scheme: WeightSchemeName = schemeName(resolved.scheme);
-  const dnaModel = new DnaModel({
+  const session = await createSession(graph, files.onnxPath, resolved.numThreads, quantization.overridableInputs.length > 0);
+  return new DnaModel({
     name: sourceFiles.name,
     directory: files.directory,
     onnxPath: files.onnxPath,
     config,
-    scheme,
-    ...(resolved.scheme && resolved.scheme.kind !== "int8" ? { blockSize: resolved.scheme.blockSize } : {}),
+    scheme: prepared.scheme,
+    ...(prepared.blockSize !== undefined ? { blockSize: prepared.blockSize } : {}),
     layers,
     skipped: quantization.skipped,
     footprint,
     session,
     ...(tokenizer ? { tokenizer } : {}),
+    ...(sourceFiles.tokenizerDirectory !== undefined ? { tokenizerDirectory: sourceFiles.tokenizerDirectory } : {}),
     warn: resolved.warn,
+    rebuildGraph: async () => (await prepareGraph(recipe, () => {}, false)).graph,
+    quantizationSettings: prepared.settings,
     report: {
       source: source ?? "(bundled tiny-dnabert2)",
       file: files.onnxPath,
       ...(sourceFiles.hub ? { hub: sourceFiles.hub } : {}),
-      scheme,
+      scheme: prepared.scheme,
       quantizedLayers: layers.filter((layer) => layer.scheme !== "fp32").length,
+      ...(prepared.preQuantized ? { preQuantized: true } : {}),
       skipped: quantization.skipped,
       loadSeconds: (performance.now() - started) / 1000,
     },
   });
-  return dnaModel;
+}
+
+/** What is needed to build a model's graph again: the file, the scheme and the weights kept in fp32. */
+interface GraphRecipe {
+  onnxPath: string;
+  scheme: WeightScheme | null;
+  skipModules: (names: readonly string[]) => boolean;
+}
+
+/** A graph ready for onnxruntime, with what quantization did to it. */
+interface PreparedGraph {
+  graph: onnx.ModelProto;
+  quantization: GraphQuantizationResult;
+  layers: WeightLayer[];
+  scheme: WeightSchemeName;
+  blockSize?: number;
+  /** Whether the file was already quantized, so nothing was rewritten. */
+  preQuantized: boolean;
+  /** Settings recorded in a saved config.json's `quantization_config`. */
+  settings: Record<string, unknown>;
+}
+
+/**
+ * Reads the ONNX file and quantizes its linear weights with the recipe's scheme, or reads the
+ * quantized weights of a file that is already quantized. With `summarize`, computes each
+ * weight's statistics and histograms.
+ */
+async function prepareGraph(recipe: GraphRecipe, warn: (message: string) => void, summarize: boolean): Promise<PreparedGraph> {
+  const graph = decodeModel(readModelBytes(recipe.onnxPath), recipe.onnxPath);
+  const summaries = new Map<string, WeightLayer>();
+  const inspect: WeightInspector | undefined = summarize
+    ? (layer, stored, original) => {
+        summaries.set(layer.name, {
+          ...layer,
+          statistics: tensorStatistics(stored),
+          histogram: histogram(stored, WEIGHT_HISTOGRAM_BINS),
+          normalized: {
+            blockSize: NORMALIZED_HISTOGRAM.blockSize,
+            histogram: blockNormalizedHistogram(original, NORMALIZED_HISTOGRAM.blockSize, NORMALIZED_HISTOGRAM.bins),
+          },
+        });
+      }
+    : undefined;
+
+  // A file saved quantized (by dnaquant or onnxruntime's tools) is used as it is.
+  if (hasQuantizedLinearNodes(graph.graph!)) {
+    if (recipe.scheme) warn(`${recipe.onnxPath} is already quantized; the requested ${schemeName(recipe.scheme)} scheme is ignored and the stored weights are used.`);
+    const read = readQuantizedGraph(graph.graph!, inspect);
+    const layers = read.layers.map((layer) => summaries.get(layer.name)).filter((layer): layer is WeightLayer => layer !== undefined);
+    const settings = { scheme: read.scheme, ...(read.blockSize !== undefined ? { block_size: read.blockSize } : {}), ...(read.doubleQuant ? { double_quant: true } : {}) };
+    return { graph, quantization: read, layers, scheme: read.scheme, ...(read.blockSize !== undefined ? { blockSize: read.blockSize } : {}), preQuantized: true, settings: quantizationSettings(recipe.scheme ?? null, read.scheme, settings) };
+  }
+
+  const keepInFloat32 = (weight: LinearWeight) => (recipe.skipModules([...weight.nodes.map((node) => node.name), weight.weightName]) ? "matched skipModules" : undefined);
+  const quantization = await quantizeLinearWeights(graph, recipe.scheme, inspect, { keepInFloat32 });
+  const layers = quantization.layers.map((layer) => summaries.get(layer.name)).filter((layer): layer is WeightLayer => layer !== undefined);
+  const scheme = schemeName(recipe.scheme);
+  return {
+    graph,
+    quantization,
+    layers,
+    scheme,
+    ...(recipe.scheme && recipe.scheme.kind !== "int8" ? { blockSize: recipe.scheme.blockSize } : {}),
+    preQuantized: false,
+    settings: quantizationSettings(recipe.scheme, scheme, {}),
+  };
+}
+
+/**
+ * Describes a scheme as config.json's `quantization_config`, with bitsandbytes' keys where they
+ * apply, so that a saved model records how it was quantized.
+ */
+function quantizationSettings(scheme: WeightScheme | null, name: WeightSchemeName, read: Record<string, unknown>): Record<string, unknown> {
+  const settings: Record<string, unknown> = { quant_method: "dnaquant", scheme: name, ...read };
+  if (scheme?.kind === "int8") Object.assign(settings, { load_in_8bit: true });
+  if (scheme?.kind === "4bit") {
+    Object.assign(settings, { load_in_4bit: true, bnb_4bit_quant_type: scheme.type, bnb_4bit_use_double_quant: scheme.doubleQuant ?? false, block_size: scheme.blockSize });
+  }
+  if (scheme?.kind === "int4") Object.assign(settings, { load_in_4bit: true, block_size: scheme.blockSize, symmetric: scheme.symmetric, accuracy_level: scheme.accuracyLevel });
+  return settings;
 }
 
 /** Picks the options that choose the source files. */

@@ -12,3 +12,4 @@ export * from "./matmul-int8";
 export * from "./matmul-bnb4";
 export * from "./matmul-nbits";
 export * from "./quantize-graph";
+export * from "./quantized-graph-reader";

@@ -58,6 +58,8 @@ export interface LinearLayerInfo {
   storedBytes: number;
   /** Whether the float32 tensor stays in the graph because a non-linear node reads it. */
   fp32KeptFor?: string[];
+  /** Why the weight stays in float32 in a quantized model, such as a `skipModules` match. */
+  fp32Reason?: string;
 }
 
 /** Result of {@link quantizeLinearWeights}. */
@@ -86,6 +88,11 @@ export interface QuantizeLinearWeightsOptions {
    * {@link PARALLEL_QUANTIZATION_MIN_VALUES} values; otherwise 0.
    */
   workers?: number;
+  /**
+   * Returns a reason to keep a weight in float32 (such as a `skipModules` match), or undefined to
+   * quantize it. Kept weights are reported in the result's `skipped` list.
+   */
+  keepInFloat32?: (weight: LinearWeight) => string | undefined;
 }
 
 /** Linear weight count above which {@link quantizeLinearWeights} uses worker threads by default. */
@@ -125,11 +132,24 @@ export async function quantizeLinearWeights(
 ): Promise<GraphQuantizationResult> {
   const graph = model.graph!;
   const index = indexGraph(graph);
-  const { weights, skipped } = findLinearWeights(graph, index);
+  const found = findLinearWeights(graph, index);
+  const skipped = [...found.skipped];
   const rewrite = new GraphRewrite(graph, inspect);
   if (!scheme) {
-    for (const weight of weights) rewrite.inspectOnly(weight);
+    for (const weight of found.weights) rewrite.inspectOnly(weight);
     return rewrite.finish(model, false, skipped);
+  }
+
+  // Weights the caller keeps in float32 are inspected as they are and reported with the reason.
+  const weights: LinearWeight[] = [];
+  for (const weight of found.weights) {
+    const reason = options.keepInFloat32?.(weight);
+    if (reason === undefined) {
+      weights.push(weight);
+      continue;
+    }
+    rewrite.inspectOnly(weight, reason);
+    skipped.push({ name: weight.nodes[0]!.name, reason });
   }
 
   // Quantize each weight, on this thread or in workers, and rewrite its nodes in graph order.
@@ -281,8 +301,9 @@ class GraphRewrite {
   }
 
   /** Records a weight left in float32 and shows it to the inspector. */
-  inspectOnly(weight: LinearWeight): void {
+  inspectOnly(weight: LinearWeight, fp32Reason?: string): void {
     const layer = describeLayer(weight);
+    if (fp32Reason !== undefined) layer.fp32Reason = fp32Reason;
     if (this.inspect) {
       const valuesOutIn = readWeightOutIn(weight);
       this.inspect(layer, valuesOutIn, valuesOutIn);
@@ -338,7 +359,10 @@ class GraphRewrite {
     if (quantized) ensureOpsetImport(model, MICROSOFT_DOMAIN, 1);
     graph.initializer = graph.initializer!.filter((tensor) => !this.removedConstants.has(tensor.name ?? ""));
     graph.node = graph.node!.filter((node) => !(node.opType === "Constant" && this.removedConstants.has(node.output?.[0] ?? "")));
-    return { layers: this.layers, skipped, tensorRoles: this.tensorRoles, overridableInputs: this.overridableInputs };
+    // Layers kept in float32 were recorded first; report every layer in graph order.
+    const order = new Map((graph.node ?? []).map((node, position) => [node.name ?? "", position]));
+    const layers = [...this.layers].sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+    return { layers, skipped, tensorRoles: this.tensorRoles, overridableInputs: this.overridableInputs };
   }
 
   /** Names the tensors of a quantized weight, in the order the names have always been taken. */

@@ -40,15 +40,23 @@ export function readQuantizedGraph(graph: onnx.IGraphProto, inspect?: WeightInsp
   let blockSize: number | undefined;
   let doubleQuant = false;
 
-  for (const node of graph.node ?? []) {
-    if (node.domain !== MICROSOFT_DOMAIN || !QUANTIZED_OPERATORS.includes(node.opType ?? "")) continue;
+  // Tensors read by more than one layer (the shared dynamic map) count in the footprint once and
+  // in no layer's stored bytes, as when the graph was written.
+  const quantizedNodes = (graph.node ?? []).filter((node) => node.domain === MICROSOFT_DOMAIN && QUANTIZED_OPERATORS.includes(node.opType ?? ""));
+  const reads = quantizedNodes.map((node) => readQuantizedNode(node, index, producers, node.name || `${node.opType}:${node.output?.[0] ?? "?"}`));
+  const users = new Map<string, number>();
+  for (const read of reads) for (const tensorName of read.roles.keys()) users.set(tensorName, (users.get(tensorName) ?? 0) + 1);
+
+  for (const [position, node] of quantizedNodes.entries()) {
     const name = node.name || `${node.opType}:${node.output?.[0] ?? "?"}`;
-    const read = readQuantizedNode(node, index, producers, name);
+    const read = reads[position]!;
     for (const [tensorName, role] of read.roles) tensorRoles.set(tensorName, role);
     schemeCounts.set(read.scheme, (schemeCounts.get(read.scheme) ?? 0) + 1);
     blockSize ??= read.blockSize;
     doubleQuant ||= read.doubleQuant;
-    const storedBytes = [...read.roles.keys()].reduce((sum, tensorName) => sum + tensorByteLength(index.constants.get(tensorName)?.tensor ?? {}), 0);
+    const storedBytes = [...read.roles.keys()]
+      .filter((tensorName) => users.get(tensorName) === 1)
+      .reduce((sum, tensorName) => sum + tensorByteLength(index.constants.get(tensorName)?.tensor ?? {}), 0);
     const layer: LinearLayerInfo = {
       name,
       nodeNames: [name],
