@@ -80,4 +80,10 @@ describe("notebooks/taxonomy.ipynb", () => {
   it("keeps the head in fp32 with skipModules", () => {
     assert.match(stdoutOf(executed), /^nf4 encoder, fp32 head: accuracy \d+%\s+same label as fp32 \d+%$/m);
   });
+
+  it("measures the feature shift against the spread", () => {
+    const match = /^INT8 shift \/ spread across sequences: median ([\d.]+), largest ([\d.]+)$/m.exec(stdoutOf(executed));
+    assert.ok(match, "no shift line");
+    assert.ok(Number(match[1]) > 0 && Number(match[2]) >= Number(match[1]));
+  });
 });
