@@ -3,6 +3,7 @@
 import * as ort from "onnxruntime-node";
 
 import {
+  checkOperatorDomains,
   decodeModel,
   encodeModel,
   hasQuantizedLinearNodes,
@@ -141,6 +142,7 @@ interface PreparedGraph {
  */
 async function prepareGraph(recipe: GraphRecipe, warn: (message: string) => void, summarize: boolean): Promise<PreparedGraph> {
   const graph = decodeModel(readModelBytes(recipe.onnxPath), recipe.onnxPath);
+  checkOperatorDomains(graph, recipe.onnxPath);
   const summaries = new Map<string, WeightLayer>();
   const inspect: WeightInspector | undefined = summarize
     ? (layer, stored, original) => {

@@ -13,3 +13,4 @@ export * from "./matmul-bnb4";
 export * from "./matmul-nbits";
 export * from "./quantize-graph";
 export * from "./quantized-graph-reader";
+export * from "./operator-domains";

@@ -90,12 +90,46 @@ export function findLinearWeights(graph: onnx.IGraphProto, index: GraphIndex): {
     byWeight.set(inputB, { weightName: inputB, constant, ...shape, storedOutIn: linear.transB, nodes: [linear], otherConsumers: [] });
   }
 
+  // Linear nodes inside subgraphs (If branches, Loop and Scan bodies) stay in float32, and an
+  // outer weight that a subgraph reads keeps its float32 tensor for it.
+  const readInSubgraphs = new Map<string, onnx.INodeProto>();
+  for (const { owner, attribute, subgraph } of subgraphsOf(graph)) {
+    for (const node of subgraph.node ?? []) {
+      for (const input of node.input ?? []) if (input && !readInSubgraphs.has(input)) readInSubgraphs.set(input, owner);
+      if ((node.domain ?? "") !== "" || (node.opType !== "MatMul" && node.opType !== "Gemm")) continue;
+      const weightInput = node.input?.[1] ?? "";
+      const innerConstant = (subgraph.initializer ?? []).some((tensor) => tensor.name === weightInput);
+      if (!innerConstant && !index.constants.has(weightInput)) continue;
+      skipped.push({
+        name: node.name || `${node.opType}:${node.output?.[0] ?? "?"}`,
+        reason: `inside the ${attribute} subgraph of ${owner.opType} node ${owner.name || "(unnamed)"}; weights in subgraphs are not quantized`,
+      });
+    }
+  }
+
   // Record non-linear readers, so that a weight shared with a Gather stays available to it.
   for (const weight of byWeight.values()) {
     const linearNodes = new Set(weight.nodes.map((linear) => linear.node));
     weight.otherConsumers = (index.consumers.get(weight.weightName) ?? []).filter((node) => !linearNodes.has(node));
+    const subgraphOwner = readInSubgraphs.get(weight.weightName);
+    if (subgraphOwner && !weight.otherConsumers.includes(subgraphOwner)) weight.otherConsumers.push(subgraphOwner);
   }
   return { weights: [...byWeight.values()], skipped };
+}
+
+/** Every subgraph of a graph's nodes, nested ones included, with the node and attribute that hold it. */
+export function subgraphsOf(graph: onnx.IGraphProto): { owner: onnx.INodeProto; attribute: string; subgraph: onnx.IGraphProto }[] {
+  const found: { owner: onnx.INodeProto; attribute: string; subgraph: onnx.IGraphProto }[] = [];
+  for (const node of graph.node ?? []) {
+    for (const attribute of node.attribute ?? []) {
+      const graphs = [...(attribute.g ? [attribute.g] : []), ...(attribute.graphs ?? [])];
+      for (const subgraph of graphs) {
+        found.push({ owner: node, attribute: attribute.name ?? "?", subgraph });
+        found.push(...subgraphsOf(subgraph).map((entry) => ({ ...entry, owner: node })));
+      }
+    }
+  }
+  return found;
 }
 
 function describeLinearNode(node: onnx.INodeProto, name: string): LinearNode | string {

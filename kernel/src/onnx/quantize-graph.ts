@@ -131,6 +131,8 @@ export async function quantizeLinearWeights(
   options: QuantizeLinearWeightsOptions = {},
 ): Promise<GraphQuantizationResult> {
   const graph = model.graph!;
+  graph.initializer ??= [];
+  graph.input ??= [];
   const index = indexGraph(graph);
   const found = findLinearWeights(graph, index);
   const skipped = [...found.skipped];
