@@ -24,7 +24,7 @@ export interface WeightMatrix {
   cols: number;
 }
 
-/** What to analyze: a model directory, a loaded model (its ONNX file is read again), or weights. */
+/** Source of the weights to analyze: a model directory, a loaded model (its ONNX file is read again), or weight matrices. */
 export type AnalysisSource = string | DnaModel | readonly WeightMatrix[];
 
 /** Options of {@link analyzeQuantizationError}. */
@@ -58,7 +58,7 @@ interface PendingLayer {
 
 /**
  * Computes, for every linear weight and scheme, MSE, relative MSE, SQNR, max and mean absolute
- * error and the error histogram. Each worker holds one weight and one dequantized copy at a time.
+ * error and the error histogram. Each worker has one weight and one dequantized copy in memory at a time.
  */
 export async function analyzeQuantizationError(source: AnalysisSource, options: AnalysisOptions = {}): Promise<ErrorPayload> {
   const { schemes: schemeInputs = DEFAULT_ANALYSIS_SCHEMES, bins = ERROR_HISTOGRAM_BINS, onProgress } = options;
@@ -130,7 +130,9 @@ function listLayers(source: AnalysisSource): { model: string; layers: PendingLay
       }),
     };
   }
-  const onnxPath = source instanceof DnaModel ? source.onnxPath : typeof source === "string" ? onnxFileOf(source) : undefined;
+  let onnxPath: string | undefined;
+  if (source instanceof DnaModel) onnxPath = source.onnxPath;
+  else if (typeof source === "string") onnxPath = onnxFileOf(source);
   if (!onnxPath) throw new TypeError("source must be a model directory, an .onnx file, a loaded DnaModel or an array of weight matrices.");
   const model = decodeModel(fs.readFileSync(onnxPath), onnxPath);
   const graph = model.graph!;

@@ -75,7 +75,10 @@ export function describeScheme(scheme: ResolvedScheme, cols?: number): ErrorSche
     case "int8": {
       const label = { row: "INT8 per row", tensor: "INT8 per tensor", block: `INT8 (block ${scheme.blockSize})` }[scheme.granularity];
       const id = scheme.granularity === "block" ? `int8-block${scheme.blockSize}` : `int8-${scheme.granularity}`;
-      const scaleBits = scheme.granularity === "row" && cols ? 32 / cols : scheme.granularity === "block" ? 32 / scheme.blockSize : 0;
+      // One float32 scale per row, per block, or one for the whole tensor (negligible per weight).
+      let scaleBits = 0;
+      if (scheme.granularity === "row" && cols) scaleBits = 32 / cols;
+      if (scheme.granularity === "block") scaleBits = 32 / scheme.blockSize;
       return { id, label, kind: "int8", ...(scheme.granularity === "block" ? { blockSize: scheme.blockSize } : {}), bitsPerWeight: 8 + scaleBits };
     }
     case "nf4":

@@ -22,7 +22,7 @@ export interface WeightLayer extends LinearLayerInfo {
   normalized: NormalizedWeightHistogram;
 }
 
-/** What a load did: the file read, the scheme, what was quantized and what was not, and why. */
+/** Record of a load: the file read, the scheme, the weights quantized and those left in fp32 with the reason. */
 export interface LoadReport {
   /** The source as given to the loader. */
   source: string;
@@ -60,7 +60,7 @@ export interface DnaModelInit {
   report: LoadReport;
   /** Builds the graph the session runs again from the file, for `save`. */
   rebuildGraph: () => Promise<onnx.ModelProto>;
-  /** How the weights were quantized, recorded as config.json's `quantization_config` by `save`. */
+  /** Quantization settings, recorded as config.json's `quantization_config` by `save`. */
   quantizationSettings: Record<string, unknown>;
 }
 
@@ -84,7 +84,7 @@ export class DnaModel {
   readonly session: ort.InferenceSession;
   /** The tokenizer, or undefined for a model whose inputs are not token ids. */
   readonly tokenizer: DnaTokenizer | undefined;
-  /** What the load did; shown when the model is displayed. */
+  /** Record of the load, shown when the model is displayed. */
   readonly loadReport: Readonly<LoadReport>;
 
   private readonly footprint: MemoryFootprint;

@@ -115,7 +115,7 @@ export async function loadModel(source?: string, options: LoadOptions = {}): Pro
   });
 }
 
-/** What is needed to build a model's graph again: the file, the scheme and the weights kept in fp32. */
+/** Inputs that rebuild a model's graph: the file, the scheme and the test for weights kept in fp32. */
 interface GraphRecipe {
   onnxPath: string;
   scheme: WeightScheme | null;

@@ -33,7 +33,7 @@ export interface SaveOptions {
   overwrite?: boolean;
 }
 
-/** What {@link saveModelFiles} needs from a model. */
+/** Model parts that {@link saveModelFiles} writes. */
 export interface SaveInput {
   scheme: WeightSchemeName;
   /** The rewritten graph, as the session runs it. */

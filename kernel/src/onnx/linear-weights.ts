@@ -117,7 +117,7 @@ export function findLinearWeights(graph: onnx.IGraphProto, index: GraphIndex): {
   return { weights: [...byWeight.values()], skipped };
 }
 
-/** Every subgraph of a graph's nodes, nested ones included, with the node and attribute that hold it. */
+/** Lists every subgraph of a graph's nodes, nested ones included, with the owning node and attribute. */
 export function subgraphsOf(graph: onnx.IGraphProto): { owner: onnx.INodeProto; attribute: string; subgraph: onnx.IGraphProto }[] {
   const found: { owner: onnx.INodeProto; attribute: string; subgraph: onnx.IGraphProto }[] = [];
   for (const node of graph.node ?? []) {

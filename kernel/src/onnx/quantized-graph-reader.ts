@@ -167,7 +167,11 @@ function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: 
         for (let col = 0; col < n; col++) {
           const raw = codes[row * n + col]!;
           const code = signed ? (raw << 24) >> 24 : raw;
-          const zero = zeroPoints ? (signed ? (zeroPoints[zeroPoints.length === 1 ? 0 : col]! << 24) >> 24 : zeroPoints[zeroPoints.length === 1 ? 0 : col]!) : 0;
+          let zero = 0;
+          if (zeroPoints) {
+            const rawZero = zeroPoints[zeroPoints.length === 1 ? 0 : col]!;
+            zero = signed ? (rawZero << 24) >> 24 : rawZero;
+          }
           out[col * k + row] = (code - zero) * scales[scales.length === 1 ? 0 : col]!;
         }
       }

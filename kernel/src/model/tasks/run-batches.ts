@@ -16,7 +16,7 @@ export interface TaskContext {
   warn: (message: string) => void;
 }
 
-/** How a sequence longer than the model's maximum length is handled. */
+/** Treatment of a sequence longer than the model's maximum length. */
 export type LongSequenceMode = "truncate" | "windows";
 
 /** Options shared by the batched tasks. */
