@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 import { ERROR_PAYLOAD_VERSION, type ErrorLayerPayload, type ErrorPayload } from "../display/payloads";
-import { decodeModel, findLinearWeights, indexGraph, readWeightOutIn } from "../onnx";
+import { decodeModel, ExternalDataReader, findLinearWeights, indexGraph, readWeightOutIn } from "../onnx";
 import { DnaModel } from "../model/dna-model";
 import { resolveModelFiles } from "../model/model-files";
 import { siblingWorkerScript, WorkerPool } from "../workers/worker-pool";
@@ -137,6 +137,7 @@ function listLayers(source: AnalysisSource): { model: string; layers: PendingLay
   const model = decodeModel(fs.readFileSync(onnxPath), onnxPath);
   const graph = model.graph!;
   const { weights } = findLinearWeights(graph, indexGraph(graph));
+  const externalData = new ExternalDataReader(onnxPath);
   const name = source instanceof DnaModel ? source.name : path.basename(path.dirname(onnxPath));
   return {
     model: name,
@@ -146,7 +147,7 @@ function listLayers(source: AnalysisSource): { model: string; layers: PendingLay
       shape: [weight.inFeatures, weight.outFeatures],
       rows: weight.outFeatures,
       cols: weight.inFeatures,
-      read: () => readWeightOutIn(weight),
+      read: () => readWeightOutIn(weight, externalData),
     })),
   };
 }

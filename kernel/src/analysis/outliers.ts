@@ -9,10 +9,11 @@ import * as path from "node:path";
 
 import * as ort from "onnxruntime-node";
 
-import { decodeModel, encodeModel, findLinearWeights, indexGraph, onnx, ONNX_DATA_TYPE } from "../onnx";
+import { decodeModel, encodeModel, findLinearWeights, hasExternalData, indexGraph, onnx, ONNX_DATA_TYPE } from "../onnx";
 import { checkSequenceList } from "../model/dna";
 import { DnaModel } from "../model/dna-model";
 import { resolveModelFiles } from "../model/model-files";
+import { externalDataSessionOptions } from "../model/session";
 import { makeFeeds } from "../model/tasks/run-batches";
 import { DnaTokenizer } from "../model/tokenizer";
 
@@ -71,7 +72,9 @@ export async function analyzeActivationOutliers(source: string | DnaModel, seque
   for (const input of new Set(probes.map((probe) => probe.input))) {
     if (!existingOutputs.has(input)) graph.output!.push(onnx.ValueInfoProto.create({ name: input, type: { tensorType: { elemType: ONNX_DATA_TYPE.FLOAT } } }));
   }
-  const session = await ort.InferenceSession.create(encodeModel(model), { executionProviders: ["cpu"] });
+  // Tensors in external data stay there: onnxruntime reads them from the model's folder.
+  const externalData = hasExternalData(model) ? externalDataSessionOptions(path.dirname(path.resolve(onnxPath))) : {};
+  const session = await ort.InferenceSession.create(encodeModel(model), { executionProviders: ["cpu"], ...externalData });
 
   const state = probes.map((probe) => ({ ...probe, maxAbs: new Float32Array(probe.inFeatures), tokensWithOutliers: 0 }));
   let tokens = 0;

@@ -4,7 +4,7 @@ import * as ort from "onnxruntime-node";
 
 import { MODEL_MIME_TYPE, MODEL_PAYLOAD_VERSION, type Histogram, type ModelPayload, type NormalizedWeightHistogram, type TensorStatistics } from "../display/payloads";
 import { MIME_BUNDLE_METHOD, type MimeBundle } from "../jupyter/display-channel";
-import type { LinearLayerInfo, onnx, SkippedLinearNode, WeightSchemeName } from "../onnx";
+import type { ExternalDataReader, LinearLayerInfo, onnx, SkippedLinearNode, WeightSchemeName } from "../onnx";
 import { SAVED_ONNX_FILES, saveModelFiles, type SavedModel, type SaveOptions } from "./save";
 import { classifySequences, type Classification } from "./tasks/classify";
 import { embedSequences } from "./tasks/embed";
@@ -41,6 +41,12 @@ export interface LoadReport {
   loadSeconds: number;
 }
 
+/** A model's graph built again from its file, with the reader of its external data files. */
+export interface RebuiltGraph {
+  graph: onnx.ModelProto;
+  externalData: ExternalDataReader;
+}
+
 /** Everything a {@link DnaModel} is built from. */
 export interface DnaModelInit {
   name: string;
@@ -58,8 +64,11 @@ export interface DnaModelInit {
   tokenizerDirectory?: string;
   warn: (message: string) => void;
   report: LoadReport;
-  /** Builds the graph the session runs again from the file, for `save`. */
-  rebuildGraph: () => Promise<onnx.ModelProto>;
+  /**
+   * Builds the graph the session runs again from the file, for `save`, with the reader of the
+   * data files of its tensors still in external data.
+   */
+  rebuildGraph: () => Promise<RebuiltGraph>;
   /** Quantization settings, recorded as config.json's `quantization_config` by `save`. */
   quantizationSettings: Record<string, unknown>;
 }
@@ -89,7 +98,7 @@ export class DnaModel {
 
   private readonly footprint: MemoryFootprint;
   private readonly warn: (message: string) => void;
-  private readonly rebuildGraph: () => Promise<onnx.ModelProto>;
+  private readonly rebuildGraph: () => Promise<RebuiltGraph>;
   private readonly quantizationSettings: Record<string, unknown>;
   private readonly tokenizerDirectory: string | undefined;
 
@@ -166,15 +175,17 @@ export class DnaModel {
    * files) into `directory`, atomically. The graph is built again from the source file, so no copy
    * of it is kept in memory between saves. The file name follows transformers.js's dtype
    * convention, such as `onnx/model_bnb4.onnx` for NF4; the saved model loads here without
-   * re-quantizing and in plain onnxruntime-node.
+   * re-quantizing and in plain onnxruntime-node. A graph over protobuf's 2 GiB limit is saved
+   * with its larger tensors in `<onnx file>_data` beside it, copied tensor by tensor.
    */
   async save(directory: string, options: SaveOptions = {}): Promise<SavedModel> {
     if (typeof directory !== "string" || directory === "") throw new TypeError("save needs a directory path.");
-    const graph = await this.rebuildGraph();
+    const { graph, externalData } = await this.rebuildGraph();
     return saveModelFiles(
       {
         scheme: this.scheme,
         graph,
+        externalData,
         config: this.config,
         quantizationConfig: { ...this.quantizationSettings, onnx_file: SAVED_ONNX_FILES[this.scheme] },
         ...(this.tokenizerDirectory !== undefined ? { tokenizerDirectory: this.tokenizerDirectory } : {}),

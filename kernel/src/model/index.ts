@@ -16,3 +16,4 @@ export type { BatchOptions, LongSequenceMode } from "./tasks/run-batches";
 export * from "./quantization-config";
 export * from "./sources";
 export * from "./save";
+export { chooseSessionSource, externalDataSessionOptions, type SessionSource } from "./session";

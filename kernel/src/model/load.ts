@@ -1,11 +1,9 @@
 /** `loadModelAndTokenizer`: the one call that loads a DNA model, quantized or not, with its tokenizer. */
 
-import * as ort from "onnxruntime-node";
-
 import {
   checkOperatorDomains,
   decodeModel,
-  encodeModel,
+  ExternalDataReader,
   hasQuantizedLinearNodes,
   quantizeLinearWeights,
   readModelBytes,
@@ -24,6 +22,7 @@ import { measureFootprint } from "./footprint";
 import { resolveLoadOptions, type LoadOptions } from "./load-options";
 import { readModelConfig } from "./model-files";
 import { resolveModelSource, type SourceOptions } from "./model-source";
+import { createSession } from "./session";
 import { DnaTokenizer } from "./tokenizer";
 
 /** Number of bins of the weight histograms computed at load time. */
@@ -67,6 +66,11 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
  * Steps: resolve the source to files, load the tokenizer when there is one, read the ONNX graph,
  * quantize each linear weight (dropping its float32 copy), then create the onnxruntime CPU
  * session from the rewritten graph.
+ *
+ * Weights in external data files (`location` relative to the .onnx file) are read and quantized
+ * one at a time, so the float32 model is never in memory as a whole. A graph left as the file
+ * has it (float32, or saved quantized) is loaded by onnxruntime from the file path; see
+ * `createSession` in session.ts for the other cases.
  */
 export async function loadModel(source?: string, options: LoadOptions = {}): Promise<DnaModel> {
   const started = performance.now();
@@ -85,7 +89,10 @@ export async function loadModel(source?: string, options: LoadOptions = {}): Pro
   const footprint = measureFootprint(graph.graph!, quantization);
 
   // Create the session from the rewritten graph; its bytes are released after this call.
-  const session = await createSession(graph, files.onnxPath, resolved.numThreads, quantization.overridableInputs.length > 0);
+  const { session } = await createSession(
+    { model: graph, onnxPath: files.onnxPath, externalData: prepared.externalData, unchanged: prepared.unchanged },
+    { ...(resolved.numThreads !== undefined ? { numThreads: resolved.numThreads } : {}), hasOverridableInputs: quantization.overridableInputs.length > 0 },
+  );
   return new DnaModel({
     name: sourceFiles.name,
     directory: files.directory,
@@ -100,7 +107,10 @@ export async function loadModel(source?: string, options: LoadOptions = {}): Pro
     ...(tokenizer ? { tokenizer } : {}),
     ...(sourceFiles.tokenizerDirectory !== undefined ? { tokenizerDirectory: sourceFiles.tokenizerDirectory } : {}),
     warn: resolved.warn,
-    rebuildGraph: async () => (await prepareGraph(recipe, () => {}, false)).graph,
+    rebuildGraph: async () => {
+      const rebuilt = await prepareGraph(recipe, () => {}, false);
+      return { graph: rebuilt.graph, externalData: rebuilt.externalData };
+    },
     quantizationSettings: prepared.settings,
     report: {
       source: source ?? "(bundled tiny-dnabert2)",
@@ -125,6 +135,10 @@ interface GraphRecipe {
 /** A graph ready for onnxruntime, with what quantization did to it. */
 interface PreparedGraph {
   graph: onnx.ModelProto;
+  /** Reader of the data files of the tensors still in external data. */
+  externalData: ExternalDataReader;
+  /** Whether nothing was rewritten, so the graph is the file's own. */
+  unchanged: boolean;
   quantization: GraphQuantizationResult;
   layers: WeightLayer[];
   scheme: WeightSchemeName;
@@ -143,6 +157,11 @@ interface PreparedGraph {
 async function prepareGraph(recipe: GraphRecipe, warn: (message: string) => void, summarize: boolean): Promise<PreparedGraph> {
   const graph = decodeModel(readModelBytes(recipe.onnxPath), recipe.onnxPath);
   checkOperatorDomains(graph, recipe.onnxPath);
+
+  // Check every external data reference before any work, so that a missing or short data file
+  // fails at once, naming the tensor and the file.
+  const externalData = new ExternalDataReader(recipe.onnxPath);
+  externalData.validate(graph);
   const summaries = new Map<string, WeightLayer>();
   const inspect: WeightInspector | undefined = summarize
     ? (layer, stored, original) => {
@@ -161,18 +180,30 @@ async function prepareGraph(recipe: GraphRecipe, warn: (message: string) => void
   // A file saved quantized (by dnaquant or onnxruntime's tools) is used as it is.
   if (hasQuantizedLinearNodes(graph.graph!)) {
     if (recipe.scheme) warn(`${recipe.onnxPath} is already quantized; the requested ${schemeName(recipe.scheme)} scheme is ignored and the stored weights are used.`);
-    const read = readQuantizedGraph(graph.graph!, inspect);
+    const read = readQuantizedGraph(graph.graph!, inspect, externalData);
     const layers = read.layers.map((layer) => summaries.get(layer.name)).filter((layer): layer is WeightLayer => layer !== undefined);
     const settings = { scheme: read.scheme, ...(read.blockSize !== undefined ? { block_size: read.blockSize } : {}), ...(read.doubleQuant ? { double_quant: true } : {}) };
-    return { graph, quantization: read, layers, scheme: read.scheme, ...(read.blockSize !== undefined ? { blockSize: read.blockSize } : {}), preQuantized: true, settings: quantizationSettings(recipe.scheme ?? null, read.scheme, settings) };
+    return {
+      graph,
+      externalData,
+      unchanged: true,
+      quantization: read,
+      layers,
+      scheme: read.scheme,
+      ...(read.blockSize !== undefined ? { blockSize: read.blockSize } : {}),
+      preQuantized: true,
+      settings: quantizationSettings(recipe.scheme ?? null, read.scheme, settings),
+    };
   }
 
   const keepInFloat32 = (weight: LinearWeight) => (recipe.skipModules([...weight.nodes.map((node) => node.name), weight.weightName]) ? "matched skipModules" : undefined);
-  const quantization = await quantizeLinearWeights(graph, recipe.scheme, inspect, { keepInFloat32 });
+  const quantization = await quantizeLinearWeights(graph, recipe.scheme, inspect, { keepInFloat32, externalData });
   const layers = quantization.layers.map((layer) => summaries.get(layer.name)).filter((layer): layer is WeightLayer => layer !== undefined);
   const scheme = schemeName(recipe.scheme);
   return {
     graph,
+    externalData,
+    unchanged: !quantization.layers.some((layer) => layer.scheme !== "fp32"),
     quantization,
     layers,
     scheme,
@@ -205,20 +236,4 @@ function pickSourceOptions(options: LoadOptions): Omit<SourceOptions, "warn"> {
     ...(revision !== undefined ? { revision } : {}),
     ...(onProgress !== undefined ? { onProgress } : {}),
   };
-}
-
-async function createSession(model: onnx.IModelProto, onnxPath: string, numThreads: number | undefined, hasOverridableInputs: boolean): Promise<ort.InferenceSession> {
-  const options: ort.InferenceSession.SessionOptions = {
-    executionProviders: ["cpu"],
-    graphOptimizationLevel: "all",
-    // Double quantization declares its absmax codes as graph inputs on purpose, which makes
-    // onnxruntime warn once per layer; errors are still logged.
-    ...(hasOverridableInputs ? { logSeverityLevel: 3 as const } : {}),
-    ...(numThreads !== undefined ? { intraOpNumThreads: numThreads } : {}),
-  };
-  try {
-    return await ort.InferenceSession.create(encodeModel(model), options);
-  } catch (error) {
-    throw new Error(`onnxruntime could not load ${onnxPath}: ${(error as Error).message}. The file may be truncated or use operators this onnxruntime build lacks; export it again.`);
-  }
 }

@@ -1,6 +1,9 @@
 /** ONNX graph reading, linear-weight discovery and rewriting to quantized operators. */
 export * from "./proto";
 export * from "./tensor";
+export * from "./file-range";
+export * from "./external-data";
+export * from "./external-data-writer";
 export * from "./float-data";
 export * from "./graph-index";
 export * from "./linear-weights";

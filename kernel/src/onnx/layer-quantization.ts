@@ -18,6 +18,7 @@ import {
   type Int4Tensor,
 } from "../quant";
 import type { WeightScheme } from "./quantize-graph";
+import { isExternalTensorSlice, readTensorSlice, type ExternalTensorSlice } from "./file-range";
 import { float32FromBytes } from "./float-data";
 import { transposeMatrix } from "./transpose";
 
@@ -27,10 +28,11 @@ export interface LayerQuantizationRequest {
   name: string;
   /**
    * The float32 weight as the graph stores it: `[K, N]` row-major (MatMul's B), or `[N, K]` when
-   * `storedOutIn` is true. Either a copy, whose buffer a worker receives by transfer, or the
-   * tensor's little-endian raw bytes in a SharedArrayBuffer, which the quantizing thread copies.
+   * `storedOutIn` is true. Either a copy, whose buffer a worker receives by transfer, the
+   * tensor's little-endian raw bytes in a SharedArrayBuffer, which the quantizing thread copies,
+   * or the place of those bytes in an external data file, which the quantizing thread reads.
    */
-  stored: Float32Array | Uint8Array;
+  stored: Float32Array | Uint8Array | ExternalTensorSlice;
   storedOutIn: boolean;
   /** K. */
   inFeatures: number;
@@ -130,11 +132,17 @@ function quantizeOutIn(valuesOutIn: Float32Array, n: number, k: number, scheme: 
 }
 
 /**
- * Returns the stored weight as a Float32Array: the request's array, a view of shared bytes that
- * start on a 4-byte boundary (read, never written), or an aligned copy in `scratch`.
+ * Returns the stored weight as a Float32Array: the request's array, or a view of shared bytes
+ * that start on a 4-byte boundary (read, never written). Other shared bytes and ranges of an
+ * external data file are copied into `scratch`, aligned.
  */
-function readStored(stored: Float32Array | Uint8Array, scratch: LayerScratch): Float32Array {
+function readStored(stored: Float32Array | Uint8Array | ExternalTensorSlice, scratch: LayerScratch): Float32Array {
   if (stored instanceof Float32Array) return stored;
+  if (isExternalTensorSlice(stored)) {
+    const values = scratch.take(0, stored.byteLength >> 2);
+    readTensorSlice(stored, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    return values;
+  }
   const length = stored.length >> 2;
   if (stored.byteOffset % 4 === 0) return new Float32Array(stored.buffer, stored.byteOffset, length);
   return float32FromBytes(stored, scratch.take(0, length + 2).buffer as ArrayBuffer);

@@ -8,6 +8,7 @@ import * as os from "node:os";
 
 import type { FourBitType } from "../quant";
 import { siblingWorkerScript, WorkerPool } from "../workers/worker-pool";
+import { isExternalTensor, type ExternalDataReader } from "./external-data";
 import { indexGraph } from "./graph-index";
 import { LayerScratch, quantizeLayer, type LayerQuantizationRequest, type LayerQuantizationResult } from "./layer-quantization";
 import { findLinearWeights, type LinearWeight, type SkippedLinearNode } from "./linear-weights";
@@ -93,6 +94,12 @@ export interface QuantizeLinearWeightsOptions {
    * quantize it. Kept weights are reported in the result's `skipped` list.
    */
   keepInFloat32?: (weight: LinearWeight) => string | undefined;
+  /**
+   * Reader of the model's external data files. Required when a linear weight is stored in
+   * external data: each such weight is read from its file by the thread that quantizes it, one
+   * weight at a time, so the float32 model is never in memory as a whole.
+   */
+  externalData?: ExternalDataReader;
 }
 
 /** Linear weight count above which {@link quantizeLinearWeights} uses worker threads by default. */
@@ -119,7 +126,8 @@ export const MAX_QUANTIZATION_WORKERS = 4;
  * the worker reads the weight. For other models this thread copies the weight and transfers the
  * copy. Each worker has one layer at a time, and the graph rewrite takes the finished layers in
  * graph order. The rewritten model is therefore byte for byte the one the calling thread
- * produces, and `inspect` sees the layers in the same order.
+ * produces, and `inspect` sees the layers in the same order. A weight in external data is read
+ * from its file by the thread that quantizes it.
  *
  * @param inspect called once per linear weight, in graph order; see {@link WeightInspector}.
  * @throws RangeError naming the tensor for a non-finite weight value, or for an invalid `workers`.
@@ -136,7 +144,7 @@ export async function quantizeLinearWeights(
   const index = indexGraph(graph);
   const found = findLinearWeights(graph, index);
   const skipped = [...found.skipped];
-  const rewrite = new GraphRewrite(graph, inspect);
+  const rewrite = new GraphRewrite(graph, inspect, options.externalData);
   if (!scheme) {
     for (const weight of found.weights) rewrite.inspectOnly(weight);
     return rewrite.finish(model, false, skipped);
@@ -155,16 +163,18 @@ export async function quantizeLinearWeights(
   }
 
   // Quantize each weight, on this thread or in workers, and rewrite its nodes in graph order.
-  // Weights in shared memory go as they are; others are copied into memory that earlier layers
-  // gave back.
+  // Weights in shared memory go as they are, and weights in external data as their place in the
+  // file. Others are copied into memory that earlier layers gave back.
   const workerCount = resolveWorkerCount(options.workers, weights);
   const spentBuffers = new SpentBuffers(2 * Math.max(1, workerCount));
   const request = (weight: LinearWeight): LayerQuantizationRequest => {
     const { tensor } = weight.constant;
-    const shared = sharedFloatBytes(tensor);
+    const stored = isExternalTensor(tensor)
+      ? requireReader(options.externalData, weight).locate(tensor)
+      : (sharedFloatBytes(tensor) ?? readFloatTensor(tensor, spentBuffers.take(tensorByteLength(tensor) + 8)));
     return {
       name: weight.weightName,
-      stored: shared ?? readFloatTensor(tensor, spentBuffers.take(tensorByteLength(tensor) + 8)),
+      stored,
       storedOutIn: weight.storedOutIn,
       inFeatures: weight.inFeatures,
       outFeatures: weight.outFeatures,
@@ -209,6 +219,12 @@ class SpentBuffers {
     this.buffers.sort((a, b) => b.byteLength - a.byteLength);
     this.buffers.length = Math.min(this.buffers.length, this.capacity);
   }
+}
+
+/** Returns the reader of external data files, or throws naming the weight that needs it. */
+function requireReader(reader: ExternalDataReader | undefined, weight: LinearWeight): ExternalDataReader {
+  if (reader) return reader;
+  throw new Error(`Weight "${weight.weightName}" is stored in external data; pass options.externalData, an ExternalDataReader for the model file.`);
 }
 
 function resolveWorkerCount(workers: number | undefined, weights: LinearWeight[]): number {
@@ -286,6 +302,7 @@ class GraphRewrite {
   constructor(
     private readonly graph: onnx.IGraphProto,
     private readonly inspect: WeightInspector | undefined,
+    private readonly externalData: ExternalDataReader | undefined,
   ) {
     const uniqueName = uniqueNameFactory(graph);
     this.uniqueName = uniqueName;
@@ -307,7 +324,7 @@ class GraphRewrite {
     const layer = describeLayer(weight);
     if (fp32Reason !== undefined) layer.fp32Reason = fp32Reason;
     if (this.inspect) {
-      const valuesOutIn = readWeightOutIn(weight);
+      const valuesOutIn = readWeightOutIn(weight, this.externalData);
       this.inspect(layer, valuesOutIn, valuesOutIn);
     }
     this.layers.push(layer);
@@ -346,7 +363,7 @@ class GraphRewrite {
     layer.storedBytes = [quantized.weightTensor, ...quantized.metadataTensors].reduce((sum, tensor) => sum + tensorByteLength(tensor), 0);
     if (this.inspect) {
       // Requests made with an inspector return both arrays; the fallbacks only guard the types.
-      this.inspect(layer, result.dequantized ?? quantized.dequantize(), result.original ?? readWeightOutIn(weight));
+      this.inspect(layer, result.dequantized ?? quantized.dequantize(), result.original ?? readWeightOutIn(weight, this.externalData));
     }
     this.layers.push(layer);
   }
@@ -400,9 +417,12 @@ function describeLayer(weight: LinearWeight): LinearLayerInfo {
   };
 }
 
-/** Reads a weight as `[N, K]` row-major float32, transposing a `[K, N]` MatMul weight. */
-export function readWeightOutIn(weight: LinearWeight): Float32Array {
-  const stored = readFloatTensor(weight.constant.tensor);
+/**
+ * Reads a weight as `[N, K]` row-major float32, transposing a `[K, N]` MatMul weight.
+ * @param externalData reader of the model's data files, needed for a weight in external data.
+ */
+export function readWeightOutIn(weight: LinearWeight, externalData?: ExternalDataReader): Float32Array {
+  const stored = readFloatTensor(weight.constant.tensor, undefined, externalData);
   if (weight.storedOutIn) return stored;
   return transposeMatrix(stored, weight.inFeatures, weight.outFeatures, new Float32Array(stored.length));
 }

@@ -7,6 +7,7 @@
 import { dequantize4bit, dequantizeInt4, type FourBitType } from "../quant";
 import { findAttribute, indexGraph, type GraphIndex } from "./graph-index";
 import { int64ToNumber, onnx, tensorDims, type Int64 } from "./proto";
+import { isExternalTensor, type ExternalDataReader } from "./external-data";
 import { dataTypeName, ONNX_DATA_TYPE, readFloatTensor, tensorByteLength } from "./tensor";
 import type { GraphQuantizationResult, LinearLayerInfo, TensorRole, WeightInspector, WeightSchemeName } from "./quantize-graph";
 import { MICROSOFT_DOMAIN } from "./rewrite-linear";
@@ -28,10 +29,13 @@ export interface QuantizedGraphScheme {
 
 /**
  * Describes the quantized linear nodes of a graph without changing it, and passes each weight as
- * the graph computes with it (`[N, K]` row-major float32) to `inspect`.
+ * the graph computes with it (`[N, K]` row-major float32) to `inspect`. Quantized codes are read
+ * only for `inspect`, one weight at a time.
+ * @param externalData reader of the model's data files, needed when tensors are in external data.
  */
-export function readQuantizedGraph(graph: onnx.IGraphProto, inspect?: WeightInspector): GraphQuantizationResult & QuantizedGraphScheme {
+export function readQuantizedGraph(graph: onnx.IGraphProto, inspect?: WeightInspector, externalData?: ExternalDataReader): GraphQuantizationResult & QuantizedGraphScheme {
   const index = indexGraph(graph);
+  const source: ConstantSource = { index, ...(externalData ? { externalData } : {}) };
   const producers = new Map<string, onnx.INodeProto>();
   for (const node of graph.node ?? []) for (const output of node.output ?? []) producers.set(output, node);
   const tensorRoles = new Map<string, TensorRole>();
@@ -43,7 +47,7 @@ export function readQuantizedGraph(graph: onnx.IGraphProto, inspect?: WeightInsp
   // Tensors read by more than one layer (the shared dynamic map) count in the footprint once and
   // in no layer's stored bytes, as when the graph was written.
   const quantizedNodes = (graph.node ?? []).filter((node) => node.domain === MICROSOFT_DOMAIN && QUANTIZED_OPERATORS.includes(node.opType ?? ""));
-  const reads = quantizedNodes.map((node) => readQuantizedNode(node, index, producers, node.name || `${node.opType}:${node.output?.[0] ?? "?"}`));
+  const reads = quantizedNodes.map((node) => readQuantizedNode(node, source, producers, node.name || `${node.opType}:${node.output?.[0] ?? "?"}`));
   const users = new Map<string, number>();
   for (const read of reads) for (const tensorName of read.roles.keys()) users.set(tensorName, (users.get(tensorName) ?? 0) + 1);
 
@@ -101,7 +105,13 @@ interface QuantizedNodeRead {
   dequantize(): Float32Array;
 }
 
-function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: Map<string, onnx.INodeProto>, name: string): QuantizedNodeRead {
+/** The graph's constants and the reader of its external data files. */
+interface ConstantSource {
+  index: GraphIndex;
+  externalData?: ExternalDataReader;
+}
+
+function readQuantizedNode(node: onnx.INodeProto, source: ConstantSource, producers: Map<string, onnx.INodeProto>, name: string): QuantizedNodeRead {
   const attribute = (key: string) => int64ToNumber(findAttribute(node, key)?.i as Int64 | undefined);
   const inputs = node.input ?? [];
   const roles = new Map<string, TensorRole>([[inputs[1] ?? "", "quantized-weight"]]);
@@ -111,8 +121,8 @@ function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: 
     const n = attribute("N");
     const blockSize = attribute("block_size");
     const type: FourBitType = attribute("quant_type") === 0 ? "fp4" : "nf4";
-    const packed = bytesOf(index, inputs[1]!, name);
-    const absmax = readAbsmax(index, producers, inputs[2]!, roles, name);
+    const packed = byteTensorOf(source.index, inputs[1]!, name);
+    const absmax = readAbsmax(source, producers, inputs[2]!, roles, name);
     return {
       scheme: type,
       inFeatures: k,
@@ -120,7 +130,7 @@ function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: 
       blockSize,
       doubleQuant: absmax.doubleQuant,
       roles,
-      dequantize: () => dequantize4bit({ type, blockSize, length: k * n, packed, absmax: absmax.values }),
+      dequantize: () => dequantize4bit({ type, blockSize, length: k * n, packed: readBytes(source, packed), absmax: absmax.values }),
     };
   }
 
@@ -129,11 +139,11 @@ function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: 
     const n = attribute("N");
     const blockSize = attribute("block_size");
     if (attribute("bits") !== 4) throw new RangeError(`${name}: MatMulNBits with ${attribute("bits")} bits is not supported; dnaquant reads 4-bit weights.`);
-    const scales = floatsOf(index, inputs[2]!, name);
+    const scales = floatsOf(source, inputs[2]!, name);
     roles.set(inputs[2]!, "quantization-metadata");
-    const zeroPoints = inputs[3] ? bytesOf(index, inputs[3], name) : undefined;
+    const zeroPoints = inputs[3] ? bytesOf(source, inputs[3], name) : undefined;
     if (inputs[3]) roles.set(inputs[3], "quantization-metadata");
-    const packed = bytesOf(index, inputs[1]!, name);
+    const packed = byteTensorOf(source.index, inputs[1]!, name);
     return {
       scheme: "int4",
       inFeatures: k,
@@ -141,18 +151,17 @@ function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: 
       blockSize,
       doubleQuant: false,
       roles,
-      dequantize: () => dequantizeInt4({ rows: n, cols: k, blockSize, symmetric: !zeroPoints, packed, scales, ...(zeroPoints ? { zeroPoints } : {}) }),
+      dequantize: () => dequantizeInt4({ rows: n, cols: k, blockSize, symmetric: !zeroPoints, packed: readBytes(source, packed), scales, ...(zeroPoints ? { zeroPoints } : {}) }),
     };
   }
 
   // DynamicQuantizeMatMul: B int8 or uint8 [K, N], b_scale scalar or [N], optional zero point.
-  const weight = constantOf(index, inputs[1]!, name);
+  const weight = byteTensorOf(source.index, inputs[1]!, name);
   const [k = 0, n = 0] = tensorDims(weight);
-  const codes = bytesOf(index, inputs[1]!, name);
   const signed = weight.dataType === ONNX_DATA_TYPE.INT8;
-  const scales = floatsOf(index, inputs[2]!, name);
+  const scales = floatsOf(source, inputs[2]!, name);
   roles.set(inputs[2]!, "quantization-metadata");
-  const zeroPoints = inputs[3] ? bytesOf(index, inputs[3], name) : undefined;
+  const zeroPoints = inputs[3] ? bytesOf(source, inputs[3], name) : undefined;
   if (inputs[3]) roles.set(inputs[3], "quantization-metadata");
   return {
     scheme: "int8",
@@ -162,6 +171,7 @@ function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: 
     roles,
     dequantize: () => {
       // Codes are [K, N]; the result is [N, K] like every other scheme's.
+      const codes = readBytes(source, weight);
       const out = new Float32Array(k * n);
       for (let row = 0; row < k; row++) {
         for (let col = 0; col < n; col++) {
@@ -185,15 +195,15 @@ function readQuantizedNode(node: onnx.INodeProto, index: GraphIndex, producers: 
  * `Add(Slice(Reshape(Mul(Reshape(Gather(map, Cast(codes))), absmax2))), offset)` that dnaquant writes.
  */
 function readAbsmax(
-  index: GraphIndex,
+  source: ConstantSource,
   producers: Map<string, onnx.INodeProto>,
   name: string,
   roles: Map<string, TensorRole>,
   nodeName: string,
 ): { values: Float32Array; doubleQuant: boolean } {
-  if (index.constants.has(name)) {
+  if (source.index.constants.has(name)) {
     roles.set(name, "quantization-metadata");
-    return { values: readFloatTensor(index.constants.get(name)!.tensor), doubleQuant: false };
+    return { values: floatsOf(source, name, nodeName), doubleQuant: false };
   }
   const chain = (value: string, opType: string) => {
     const producer = producers.get(value);
@@ -210,11 +220,11 @@ function readAbsmax(
   const gather = chain(grouped.input![0]!, "Gather");
   const cast = chain(gather.input![1]!, "Cast");
 
-  const map = floatsOf(index, gather.input![0]!, nodeName);
-  const codes = bytesOf(index, cast.input![0]!, nodeName);
-  const absmax2 = floatsOf(index, mul.input![1]!, nodeName);
-  const offset = floatsOf(index, add.input![1]!, nodeName)[0]!;
-  const length = int64Of(constantOf(index, slice.input![2]!, nodeName));
+  const map = floatsOf(source, gather.input![0]!, nodeName);
+  const codes = bytesOf(source, cast.input![0]!, nodeName);
+  const absmax2 = floatsOf(source, mul.input![1]!, nodeName);
+  const offset = floatsOf(source, add.input![1]!, nodeName)[0]!;
+  const length = int64Of(constantOf(source.index, slice.input![2]!, nodeName), source.externalData);
   const groupSize = codes.length / absmax2.length;
   const values = new Float32Array(length);
   for (let i = 0; i < length; i++) values[i] = Math.fround(Math.fround(map[codes[i]!]! * absmax2[Math.floor(i / groupSize)]!) + offset);
@@ -236,22 +246,39 @@ function copyBytes(raw: Uint8Array): Uint8Array {
   return bytes;
 }
 
-/** Reads a UINT8 or INT8 constant as bytes (two's complement for INT8). */
-function bytesOf(index: GraphIndex, name: string, nodeName: string): Uint8Array {
+/** Returns a UINT8 or INT8 constant, checking its type. */
+function byteTensorOf(index: GraphIndex, name: string, nodeName: string): onnx.ITensorProto {
   const tensor = constantOf(index, name, nodeName);
   if (tensor.dataType !== ONNX_DATA_TYPE.UINT8 && tensor.dataType !== ONNX_DATA_TYPE.INT8) {
     throw new TypeError(`${nodeName}: "${name}" has type ${dataTypeName(tensor.dataType ?? 0)}, expected UINT8 or INT8.`);
   }
+  return tensor;
+}
+
+/** Reads a UINT8 or INT8 tensor as bytes (two's complement for INT8), from the graph or its external data. */
+function readBytes(source: ConstantSource, tensor: onnx.ITensorProto): Uint8Array {
+  if (isExternalTensor(tensor)) return requireReader(source, tensor).readBytes(tensor);
   if (tensor.rawData && tensor.rawData.length > 0) return copyBytes(tensor.rawData);
   return Uint8Array.from(tensor.int32Data ?? [], (value) => value & 0xff);
 }
 
-function floatsOf(index: GraphIndex, name: string, nodeName: string): Float32Array {
-  return readFloatTensor(constantOf(index, name, nodeName));
+/** Reads a UINT8 or INT8 constant as bytes (two's complement for INT8). */
+function bytesOf(source: ConstantSource, name: string, nodeName: string): Uint8Array {
+  return readBytes(source, byteTensorOf(source.index, name, nodeName));
+}
+
+function floatsOf(source: ConstantSource, name: string, nodeName: string): Float32Array {
+  return readFloatTensor(constantOf(source.index, name, nodeName), undefined, source.externalData);
 }
 
 /** Reads the first value of an INT64 constant. */
-function int64Of(tensor: onnx.ITensorProto): number {
-  if (tensor.rawData && tensor.rawData.length >= 8) return Number(new BigInt64Array(copyBytes(tensor.rawData.subarray(0, 8)).buffer)[0]);
+function int64Of(tensor: onnx.ITensorProto, externalData?: ExternalDataReader): number {
+  const raw = isExternalTensor(tensor) ? requireReader({ externalData }, tensor).readBytes(tensor) : tensor.rawData;
+  if (raw && raw.length >= 8) return Number(new BigInt64Array(copyBytes(raw.subarray(0, 8)).buffer)[0]);
   return int64ToNumber((tensor.int64Data ?? [])[0] as Int64 | undefined);
+}
+
+function requireReader(source: { externalData?: ExternalDataReader | undefined }, tensor: onnx.ITensorProto): ExternalDataReader {
+  if (source.externalData) return source.externalData;
+  throw new Error(`Tensor "${tensor.name ?? "(unnamed)"}" is stored in external data; pass readQuantizedGraph an ExternalDataReader for the model file.`);
 }

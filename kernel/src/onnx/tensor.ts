@@ -3,6 +3,7 @@
  * the library reads and writes.
  */
 
+import type { ExternalDataReader } from "./external-data";
 import { float32FromBytes } from "./float-data";
 import { onnx, tensorDims } from "./proto";
 
@@ -50,12 +51,17 @@ export function elementCount(dims: readonly number[]): number {
 }
 
 /**
- * Returns the stored byte size of a tensor: raw data, typed fields, or the length recorded for
- * external data.
+ * Returns the stored byte size of a tensor: dims times element size for fixed-size types,
+ * wherever the data are (raw data, typed fields or external data). For other types, the length
+ * of the raw data or the length recorded for external data.
  */
 export function tensorByteLength(tensor: onnx.ITensorProto): number {
   const elementBytes = ONNX_ELEMENT_BYTES[tensor.dataType ?? 0];
   if (elementBytes !== undefined) return elementCount(tensorDims(tensor)) * elementBytes;
+  if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    const length = (tensor.externalData ?? []).find((entry) => entry.key === "length")?.value;
+    return length !== undefined && length !== null ? Number(length) || 0 : 0;
+  }
   return tensor.rawData?.length ?? 0;
 }
 
@@ -64,18 +70,24 @@ export function tensorByteLength(tensor: onnx.ITensorProto): number {
  * the model buffer is released).
  * @param buffer memory to copy raw data into when it is large enough, reused from an earlier
  *   tensor: fresh memory costs a page fault per 4 KiB on first touch.
- * @throws Error naming the tensor when it is not FLOAT, stored externally, or its data length
- *   does not match its dims.
+ * @param externalData reader of the model's data files, needed for a tensor in external data.
+ * @throws Error naming the tensor when it is not FLOAT, is stored externally and no reader is
+ *   given, or its data length does not match its dims.
  */
-export function readFloatTensor(tensor: onnx.ITensorProto, buffer?: ArrayBuffer): Float32Array {
+export function readFloatTensor(tensor: onnx.ITensorProto, buffer?: ArrayBuffer, externalData?: ExternalDataReader): Float32Array {
   const name = tensor.name ?? "(unnamed)";
   if (tensor.dataType !== ONNX_DATA_TYPE.FLOAT) {
     throw new TypeError(`Tensor "${name}" has type ${dataTypeName(tensor.dataType ?? 0)}; only FLOAT weights are quantized.`);
   }
-  if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-    throw new Error(`Tensor "${name}" is stored in external data, which this reader does not load; save the model with its data inside the .onnx file.`);
-  }
   const count = elementCount(tensorDims(tensor));
+  if (tensor.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
+    if (!externalData) {
+      throw new Error(`Tensor "${name}" is stored in external data; read it with an ExternalDataReader for the model file, which finds the data files beside it.`);
+    }
+    const target = buffer !== undefined && buffer.byteLength >= count * 4 ? buffer : new ArrayBuffer(count * 4);
+    externalData.readBytes(tensor, new Uint8Array(target, 0, count * 4));
+    return new Float32Array(target, 0, count);
+  }
   const raw = tensor.rawData;
   if (raw && raw.length > 0) {
     if (raw.length !== count * 4) {
