@@ -8,4 +8,5 @@ export * from "./model";
 export * from "./display";
 export * from "./data";
 export * from "./analysis";
+export { closeSharedWorkerPools, SHARED_POOL_IDLE_MS } from "./workers/worker-pool";
 export { MIME_BUNDLE_METHOD, type MimeBundle, type DisplayBundle } from "./jupyter/display-channel";

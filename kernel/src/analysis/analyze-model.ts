@@ -11,7 +11,7 @@ import { ERROR_PAYLOAD_VERSION, type ErrorLayerPayload, type ErrorPayload } from
 import { decodeModel, ExternalDataReader, findLinearWeights, indexGraph, readWeightOutIn } from "../onnx";
 import { DnaModel } from "../model/dna-model";
 import { resolveModelFiles } from "../model/model-files";
-import { siblingWorkerScript, WorkerPool } from "../workers/worker-pool";
+import { sharedWorkerPool, siblingWorkerScript } from "../workers/worker-pool";
 import { analyzeLayer, ERROR_HISTOGRAM_BINS, type LayerErrors } from "./analyze-layer";
 import type { LayerRequest, LayerResult } from "./layer-task";
 import { DEFAULT_ANALYSIS_SCHEMES, describeScheme, resolveScheme, type AnalysisSchemeInput, type ResolvedScheme } from "./schemes";
@@ -98,23 +98,27 @@ async function analyzeInWorkers(
   workerCount: number,
   record: (index: number, result: LayerErrors) => void,
 ): Promise<void> {
-  const pool = new WorkerPool<LayerRequest, LayerResult>(siblingWorkerScript(__filename, "analysis-worker"), workerCount);
-  try {
-    // Read a weight only when a worker is free for it, so at most workerCount copies exist.
-    let next = 0;
-    const lane = async () => {
-      while (next < layers.length) {
-        const index = next++;
+  const pool = sharedWorkerPool<LayerRequest, LayerResult>(siblingWorkerScript(__filename, "analysis-worker"), workerCount);
+
+  // Read a weight only when a worker is free for it, so at most workerCount copies exist. After
+  // the first error no weight is read, and the call rejects once the others have come back.
+  let next = 0;
+  let firstError: { error: unknown } | undefined;
+  const lane = async () => {
+    while (next < layers.length && !firstError) {
+      const index = next++;
+      try {
         const layer = layers[index]!;
         const values = layer.read();
         const request: LayerRequest = { name: layer.name, values, rows: layer.rows, cols: layer.cols, schemes, bins };
         record(index, await pool.run(request, [values.buffer as ArrayBuffer]));
+      } catch (error) {
+        firstError ??= { error };
       }
-    };
-    await Promise.all(Array.from({ length: workerCount }, lane));
-  } finally {
-    await pool.close();
-  }
+    }
+  };
+  await Promise.all(Array.from({ length: workerCount }, lane));
+  if (firstError) throw firstError.error;
 }
 
 function listLayers(source: AnalysisSource): { model: string; layers: PendingLayer[] } {

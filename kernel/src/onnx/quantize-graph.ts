@@ -7,7 +7,7 @@
 import * as os from "node:os";
 
 import type { FourBitType } from "../quant";
-import { siblingWorkerScript, WorkerPool } from "../workers/worker-pool";
+import { sharedWorkerPool, siblingWorkerScript } from "../workers/worker-pool";
 import { isExternalTensor, type ExternalDataReader } from "./external-data";
 import { indexGraph } from "./graph-index";
 import { LayerScratch, quantizeLayer, type LayerQuantizationRequest, type LayerQuantizationResult } from "./layer-quantization";
@@ -240,10 +240,12 @@ function resolveWorkerCount(workers: number | undefined, weights: LinearWeight[]
 }
 
 /**
- * Quantizes `weights` in a pool of `workerCount` workers and hands each result to `apply` in
- * the order of `weights`. Layer i is dispatched only while i < (layers applied) + 2 * workerCount:
- * at most `2 * workerCount` layers are dispatched and not yet applied, at most `workerCount` of
- * them in workers. The slack lets a worker go on while a larger layer ahead of it finishes.
+ * Quantizes `weights` in the shared pool of `workerCount` workers and hands each result to
+ * `apply` in the order of `weights`. Layer i is dispatched only while i < (layers applied) +
+ * 2 * workerCount: at most `2 * workerCount` layers are dispatched and not yet applied, at most
+ * `workerCount` of them in workers. The slack lets a worker go on while a larger layer ahead of
+ * it finishes. After the first error no layer is dispatched or applied, and the call rejects
+ * with that error once the layers in workers have come back.
  */
 async function quantizeInWorkers(
   weights: LinearWeight[],
@@ -251,42 +253,47 @@ async function quantizeInWorkers(
   request: (weight: LinearWeight) => LayerQuantizationRequest,
   apply: (weight: LinearWeight, result: LayerQuantizationResult) => void,
 ): Promise<void> {
-  const pool = new WorkerPool<LayerQuantizationRequest, LayerQuantizationResult>(siblingWorkerScript(__filename, "quantize-worker"), workerCount);
+  const pool = sharedWorkerPool<LayerQuantizationRequest, LayerQuantizationResult>(siblingWorkerScript(__filename, "quantize-worker"), workerCount);
   const window = 2 * workerCount;
   const finished = new Map<number, LayerQuantizationResult>();
   let nextToDispatch = 0;
   let nextToApply = 0;
+  let firstError: { error: unknown } | undefined;
   let wakeWaiting: (() => void)[] = [];
+  const wakeAll = () => {
+    const waiting = wakeWaiting;
+    wakeWaiting = [];
+    for (const wake of waiting) wake();
+  };
 
   // Each lane keeps one layer in one worker. A lane whose next layer is outside the window waits
   // until the first unapplied layer is applied, and another lane always has that one in progress.
   const lane = async (): Promise<void> => {
-    while (nextToDispatch < weights.length) {
+    while (nextToDispatch < weights.length && !firstError) {
       if (nextToDispatch >= nextToApply + window) {
         await new Promise<void>((resolve) => wakeWaiting.push(resolve));
         continue;
       }
       const index = nextToDispatch++;
-      const layerRequest = request(weights[index]!);
-      const { stored } = layerRequest;
-      const transfer = stored instanceof Float32Array ? [stored.buffer as ArrayBuffer] : [];
-      finished.set(index, await pool.run(layerRequest, transfer));
-      while (finished.has(nextToApply)) {
-        const result = finished.get(nextToApply)!;
-        finished.delete(nextToApply);
-        apply(weights[nextToApply]!, result);
-        nextToApply++;
+      try {
+        const layerRequest = request(weights[index]!);
+        const { stored } = layerRequest;
+        const transfer = stored instanceof Float32Array ? [stored.buffer as ArrayBuffer] : [];
+        finished.set(index, await pool.run(layerRequest, transfer));
+        while (!firstError && finished.has(nextToApply)) {
+          const result = finished.get(nextToApply)!;
+          finished.delete(nextToApply);
+          apply(weights[nextToApply]!, result);
+          nextToApply++;
+        }
+      } catch (error) {
+        firstError ??= { error };
       }
-      const waiting = wakeWaiting;
-      wakeWaiting = [];
-      for (const wake of waiting) wake();
+      wakeAll();
     }
   };
-  try {
-    await Promise.all(Array.from({ length: workerCount }, lane));
-  } finally {
-    await pool.close();
-  }
+  await Promise.all(Array.from({ length: workerCount }, lane));
+  if (firstError) throw firstError.error;
 }
 
 /** The rewrite of one graph: names, shared tensors, layer records and the tensors to drop. */

@@ -164,6 +164,18 @@ describe("quantizeLinearWeights", () => {
       }
     });
 
+    it("quantizes again after a rejected call", async () => {
+      // The workers stay warm between calls, so a call after a failed one reuses them.
+      const scheme: WeightScheme = { kind: "4bit", type: "nf4", blockSize: 32 };
+      const model = chainModel();
+      const tensor = model.graph!.initializer!.find((initializer) => initializer.name === "W1")!;
+      new Float32Array(tensor.rawData!.buffer, tensor.rawData!.byteOffset, tensor.rawData!.length / 4)[0] = Infinity;
+      await assert.rejects(quantizeLinearWeights(model, scheme, undefined, { workers: 2 }), /Tensor "W1" contains Infinity at element 0/);
+      const sequential = await quantizeChain(scheme, 0);
+      const parallel = await quantizeChain(scheme, 2);
+      assert.ok(Buffer.from(parallel.bytes).equals(Buffer.from(sequential.bytes)), "model bytes after the rejected call");
+    });
+
     it("rejects an invalid worker count", async () => {
       for (const workers of [-1, 1.5, Number.NaN]) {
         await assert.rejects(quantizeLinearWeights(chainModel(), { kind: "int8" }, undefined, { workers }), (error: Error) => {
