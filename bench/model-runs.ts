@@ -14,7 +14,7 @@ import * as path from "node:path";
 
 import * as ort from "onnxruntime-node";
 
-import { loadModel, type LoadOptions } from "dnaquant";
+import { closeSharedWorkerPools, loadModel, type LoadOptions } from "dnaquant";
 
 import { median } from "./measure";
 
@@ -137,6 +137,8 @@ async function measureCase(modelCase: ModelCase): Promise<ModelCaseResult> {
   const model = await loadModel(modelCase.model, { ...modelCase.options, numThreads: 2, warn: () => {} });
   const loadSeconds = (performance.now() - started) / 1000;
   const afterLoad = memoryStatus();
+  // Quantization workers stay warm for later loads; stopping them leaves the model alone resident.
+  await closeSharedWorkerPools();
   await collectGarbage();
   const afterCollection = memoryStatus();
 

@@ -16,6 +16,7 @@
 import { throwNonFinite } from "./finite";
 import { columnMaxMagnitudeBits, float32Bits, FLOAT32_INFINITY_BITS, FLOAT32_MAX, maxMagnitudeBits } from "./float-bits";
 import { checkMatrixLength } from "./layout";
+import { int8SimdBuffer, type Int8SimdBuffer } from "./wasm/int8-simd";
 
 /** Largest INT8 code magnitude: the symmetric range is [-127, 127]. */
 export const INT8_MAX_CODE = 127;
@@ -52,13 +53,28 @@ const ROUND_HALF_EVEN_SHIFT = 1.5 * 2 ** 52;
 /**
  * Quantizes a row-major `[rows, cols]` float32 matrix to INT8 with per-row absmax scales.
  *
+ * Equals `quantizeInt8RowwiseReference` byte for byte. It finds each row's absmax and encodes the
+ * row with WebAssembly SIMD where the runtime supports it, and otherwise runs
+ * {@link quantizeInt8RowwiseJs}. Both paths compute the scales in JavaScript.
+ * @throws RangeError for a shape that does not match `values.length` or a non-finite value.
+ */
+export function quantizeInt8Rowwise(values: Float32Array, rows: number, cols: number, name = "tensor"): Int8RowwiseTensor {
+  const buffer = int8SimdBuffer();
+  if (buffer === undefined) return quantizeInt8RowwiseJs(values, rows, cols, name);
+  return quantizeInt8RowwiseSimd(buffer, values, rows, cols, name);
+}
+
+/**
+ * Quantizes like {@link quantizeInt8Rowwise} in plain JavaScript: the path it takes without
+ * WebAssembly SIMD.
+ *
  * Equals `quantizeInt8RowwiseReference` byte for byte. With a finite inverse scale `127 / absmax`
  * every product rounds to at most 127 * (1 + 2^-24)^2 < 127.5 in magnitude, so the codes need no
  * clamping and are rounded with {@link ROUND_HALF_EVEN_SHIFT}. A row whose inverse scale overflows
  * float32 (absmax below about 3.7e-37) takes the scalar rounding and clamping.
  * @throws RangeError for a shape that does not match `values.length` or a non-finite value.
  */
-export function quantizeInt8Rowwise(values: Float32Array, rows: number, cols: number, name = "tensor"): Int8RowwiseTensor {
+export function quantizeInt8RowwiseJs(values: Float32Array, rows: number, cols: number, name = "tensor"): Int8RowwiseTensor {
   checkMatrixLength(values.length, rows, cols, name);
 
   const bits = float32Bits(values);
@@ -91,6 +107,77 @@ export function quantizeInt8Rowwise(values: Float32Array, rows: number, cols: nu
     for (; i < end; i++) codes[i] = Math.fround(values[i]! * inverseScale) + ROUND_HALF_EVEN_SHIFT;
   }
   return { rows, cols, codes, scales };
+}
+
+/**
+ * Quantizes like {@link quantizeInt8Rowwise} with the WebAssembly kernels of `buffer`. Copies as
+ * many whole rows into the buffer as fit, and copies their codes out once per batch. A row longer
+ * than the buffer is read in chunks twice, first for its absmax and then to encode it.
+ */
+function quantizeInt8RowwiseSimd(buffer: Int8SimdBuffer, values: Float32Array, rows: number, cols: number, name: string): Int8RowwiseTensor {
+  checkMatrixLength(values.length, rows, cols, name);
+
+  const codes = new Int8Array(values.length);
+  const scales = new Float32Array(rows);
+  const rowsPerBatch = Math.floor(buffer.capacity / cols);
+  if (rowsPerBatch === 0) {
+    for (let row = 0; row < rows; row++) quantizeLongRowSimd(buffer, values, row * cols, cols, name, codes, scales, row);
+    return { rows, cols, codes, scales };
+  }
+
+  const absmaxOf = float32FromBits();
+  for (let firstRow = 0; firstRow < rows; firstRow += rowsPerBatch) {
+    const batchRows = Math.min(rowsPerBatch, rows - firstRow);
+    const start = firstRow * cols;
+    const length = batchRows * cols;
+    buffer.values.set(values.subarray(start, start + length));
+    for (let row = 0; row < batchRows; row++) {
+      const magnitudeBits = buffer.maxMagnitudeBits(row * cols, cols);
+      if (magnitudeBits >= FLOAT32_INFINITY_BITS) throwNonFinite(values, name);
+      const absmax = absmaxOf(magnitudeBits);
+      scales[firstRow + row] = absmax / INT8_MAX_CODE;
+      // An inverse scale that overflows float32 is +Infinity, and encode clamps its products to
+      // ±127 as the reference does.
+      const inverseScale = absmax === 0 ? 0 : Math.fround(INT8_MAX_CODE / absmax);
+      buffer.encode(row * cols, cols, inverseScale);
+    }
+    codes.set(buffer.codes.subarray(0, length), start);
+  }
+  return { rows, cols, codes, scales };
+}
+
+/**
+ * Quantizes `values[start, start + cols)`, a row longer than `buffer.capacity`, into the same
+ * range of `codes` and into `scales[row]`.
+ */
+function quantizeLongRowSimd(
+  buffer: Int8SimdBuffer,
+  values: Float32Array,
+  start: number,
+  cols: number,
+  name: string,
+  codes: Int8Array,
+  scales: Float32Array,
+  row: number,
+): void {
+  const end = start + cols;
+  let magnitudeBits = 0;
+  for (let chunk = start; chunk < end; chunk += buffer.capacity) {
+    const count = Math.min(buffer.capacity, end - chunk);
+    buffer.values.set(values.subarray(chunk, chunk + count));
+    magnitudeBits = Math.max(magnitudeBits, buffer.maxMagnitudeBits(0, count));
+  }
+  if (magnitudeBits >= FLOAT32_INFINITY_BITS) throwNonFinite(values, name);
+  const absmax = float32FromBits()(magnitudeBits);
+  scales[row] = absmax / INT8_MAX_CODE;
+  const inverseScale = absmax === 0 ? 0 : Math.fround(INT8_MAX_CODE / absmax);
+
+  for (let chunk = start; chunk < end; chunk += buffer.capacity) {
+    const count = Math.min(buffer.capacity, end - chunk);
+    buffer.values.set(values.subarray(chunk, chunk + count));
+    buffer.encode(0, count, inverseScale);
+    codes.set(buffer.codes.subarray(0, count), chunk);
+  }
 }
 
 /** A matrix quantized to INT8 with one scale per column, stored `[rows, cols]`. */

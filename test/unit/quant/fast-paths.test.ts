@@ -13,14 +13,17 @@ import {
   quantize4bit,
   quantize4bitTransposed,
   quantizeInt4,
+  quantizeInt8,
   quantizeInt8Columnwise,
   quantizeInt8Rowwise,
+  quantizeInt8RowwiseJs,
 } from "../../../kernel/src/quant";
 import { buildCodeLookupTable, EXACT_CODE } from "../../../kernel/src/quant/code-lookup";
 import { float32Bits, FLOAT32_INFINITY_BITS, maxMagnitudeBits } from "../../../kernel/src/quant/float-bits";
 import { quantize4bitReference } from "../../../kernel/src/quant/fourbit-reference";
 import { quantizeInt4Reference } from "../../../kernel/src/quant/int4-reference";
 import { quantizeInt8RowwiseReference } from "../../../kernel/src/quant/int8-reference";
+import { int8SimdBuffer } from "../../../kernel/src/quant/wasm/int8-simd";
 import { standardNormal, uniformGenerator } from "../../helpers/random";
 
 /** A row-major test matrix. */
@@ -169,6 +172,61 @@ const MATRICES: Matrix[] = [
   ...handVectors(),
 ];
 
+/** Number of values that fit in the INT8 SIMD buffer at once. Longer rows are read in chunks. */
+const INT8_SIMD_CAPACITY = 13104;
+
+/**
+ * Random rows of every length from 1 to 40 and around multiples of 16, so that the SIMD loops
+ * end with every possible tail.
+ */
+function int8RowLengths(): Matrix[] {
+  const lengths = [...Array.from({ length: 40 }, (_, i) => i + 1), 47, 48, 49, 63, 64, 65, 255, 257];
+  return lengths.map((cols, index) => {
+    const rows = 3;
+    return { name: `rows of ${cols}`, rows, cols, values: standardNormal(rows * cols, 100 + index).map((x) => x * 0.02) };
+  });
+}
+
+/**
+ * Rows of the tiny-value kind at lengths that leave a tail: subnormals whose reciprocal
+ * overflows float32, with zeros of both signs, and tiny normals.
+ */
+function tinyValuesWithTails(): Matrix[] {
+  const uniform = uniformGenerator(49);
+  return [5, 17, 37, 70].map((cols) => {
+    const rows: number[][] = [
+      Array.from({ length: cols }, () => (uniform() * 2 - 1) * 1e-40),
+      Array.from({ length: cols }, (_, i) => [1e-40, -0, 0][i % 3]!),
+      Array.from({ length: cols }, (_, i) => (i === cols - 1 ? -1.401298464324817e-45 : 0)),
+      Array.from({ length: cols }, () => (uniform() * 2 - 1) * 2e-38),
+      new Array<number>(cols).fill(0),
+    ];
+    return { name: `tiny values in rows of ${cols}`, rows: rows.length, cols, values: Float32Array.from(rows.flat()) };
+  });
+}
+
+/**
+ * Rows as long as the SIMD buffer, one value longer, and more than twice as long, each with
+ * ties and zeros placed in the last chunk and with a subnormal-only row.
+ */
+function longRows(): Matrix[] {
+  return [INT8_SIMD_CAPACITY - 1, INT8_SIMD_CAPACITY, INT8_SIMD_CAPACITY + 1, 2 * INT8_SIMD_CAPACITY + 21].map((cols, index) => {
+    const rows = 3;
+    const values = standardNormal(rows * cols, 200 + index);
+    // Row 0: absmax 127 (factor 1) at its start, then ties of every half integer in its last chunk.
+    values[0] = 127;
+    for (let k = 0; k < 254; k++) values[cols - 300 + k] = k - 126.5;
+    // Row 1: zeros after its first chunk.
+    values.fill(0, cols + 1000, 2 * cols);
+    // Row 2: subnormals only, so that 127 / absmax overflows float32.
+    for (let i = 2 * cols; i < 3 * cols; i++) values[i] = values[i]! * 1e-40;
+    return { name: `rows of ${cols}, around the SIMD buffer size`, rows, cols, values };
+  });
+}
+
+/** Matrices for the INT8 per-row paths only, beyond {@link MATRICES}. */
+const INT8_MATRICES: Matrix[] = [...int8RowLengths(), ...tinyValuesWithTails(), ...longRows()];
+
 /** Asserts that two typed arrays hold the same bytes, printing the first difference. */
 function assertSameBytes(actual: ArrayBufferView, expected: ArrayBufferView, label: string): void {
   const a = Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength);
@@ -239,9 +297,44 @@ describe("fast quantization paths", () => {
   });
 
   describe("quantizeInt8Rowwise", () => {
-    for (const { name, values, rows, cols } of MATRICES) {
+    it("runs the WebAssembly SIMD path in Node", () => {
+      const buffer = int8SimdBuffer();
+      assert.notEqual(buffer, undefined);
+      assert.equal(buffer?.capacity, INT8_SIMD_CAPACITY);
+    });
+
+    for (const { name, values, rows, cols } of [...MATRICES, ...INT8_MATRICES]) {
       it(`equals the reference on ${name}`, () => {
         const fast = quantizeInt8Rowwise(values, rows, cols);
+        const reference = quantizeInt8RowwiseReference(values, rows, cols);
+        assertSameBytes(fast.scales, reference.scales, "scales");
+        assertSameBytes(fast.codes, reference.codes, "codes");
+      });
+    }
+
+    it("equals the reference on shared memory", () => {
+      const { values: source, rows, cols } = normalWeights();
+      const values = new Float32Array(new SharedArrayBuffer(source.byteLength));
+      values.set(source);
+      const fast = quantizeInt8Rowwise(values, rows, cols);
+      const reference = quantizeInt8RowwiseReference(source, rows, cols);
+      assertSameBytes(fast.scales, reference.scales, "scales");
+      assertSameBytes(fast.codes, reference.codes, "codes");
+    });
+
+    it("equals the reference on the whole tensor as one row", () => {
+      const { values } = longRows()[3]!;
+      const fast = quantizeInt8(values, 1, values.length, { granularity: "tensor" });
+      const reference = quantizeInt8RowwiseReference(values, 1, values.length);
+      assertSameBytes(fast.scales, reference.scales, "scales");
+      assertSameBytes(fast.codes, reference.codes, "codes");
+    });
+  });
+
+  describe("quantizeInt8RowwiseJs", () => {
+    for (const { name, values, rows, cols } of [...MATRICES, ...INT8_MATRICES]) {
+      it(`equals the reference on ${name}`, () => {
+        const fast = quantizeInt8RowwiseJs(values, rows, cols);
         const reference = quantizeInt8RowwiseReference(values, rows, cols);
         assertSameBytes(fast.scales, reference.scales, "scales");
         assertSameBytes(fast.codes, reference.codes, "codes");
@@ -289,9 +382,26 @@ describe("fast quantization paths", () => {
         const message = new RegExp(`Tensor "w" contains ${bad} at element 1234`);
         assert.throws(() => quantize4bit(values, { name: "w" }), message, `4-bit, ${bad}`);
         assert.throws(() => quantizeInt8Rowwise(values, 64, 64, "w"), message, `INT8 rows, ${bad}`);
+        assert.throws(() => quantizeInt8RowwiseJs(values, 64, 64, "w"), message, `INT8 rows in JavaScript, ${bad}`);
         assert.throws(() => quantizeInt8Columnwise(values, 64, 64, "w"), message, `INT8 columns, ${bad}`);
         assert.throws(() => quantizeInt4(values, 64, 64, { name: "w" }), message, `int4, ${bad}`);
         assert.throws(() => quantize4bitTransposed(values, 64, 64, { name: "w" }), message, `4-bit of the transpose, ${bad}`);
+      }
+    });
+
+    it("are rejected in INT8 row tails and long rows", () => {
+      const cases = [
+        { rows: 5, cols: 37, index: 4 * 37 + 36 },
+        { rows: 2, cols: 2 * INT8_SIMD_CAPACITY + 21, index: 2 * INT8_SIMD_CAPACITY + 21 + 2 * INT8_SIMD_CAPACITY + 3 },
+      ];
+      for (const bad of [Number.NaN, Infinity, -Infinity]) {
+        for (const { rows, cols, index } of cases) {
+          const values = standardNormal(rows * cols, 50);
+          values[index] = bad;
+          const message = new RegExp(`Tensor "w" contains ${bad} at element ${index}`);
+          assert.throws(() => quantizeInt8Rowwise(values, rows, cols, "w"), message, `SIMD, ${rows} x ${cols}, ${bad}`);
+          assert.throws(() => quantizeInt8RowwiseJs(values, rows, cols, "w"), message, `JavaScript, ${rows} x ${cols}, ${bad}`);
+        }
       }
     });
   });
