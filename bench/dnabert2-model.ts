@@ -20,14 +20,32 @@ import { runModelCase, type ForwardSpec, type ModelCaseResult } from "./model-ru
 import { DNABERT2_117M_SHAPE, dnabert2ParameterCount, writeDnabert2Encoder } from "./models/dnabert2-encoder";
 import type { WeightStorage } from "./models/graph-builder";
 
-/** Schemes measured, with their load options (default block sizes: 64 for NF4 and FP4, 32 for int4). */
-const SCHEMES: [string, LoadOptions][] = [
+/**
+ * Schemes that can be measured, with their load options (default block sizes: 64 for NF4 and
+ * FP4, 32 for int4). fp32 is always measured, as the reference of the ratios.
+ */
+const ALL_SCHEMES: [string, LoadOptions][] = [
   ["fp32", {}],
   ["int8", { loadIn8bit: true }],
   ["nf4", { loadIn4bit: true }],
   ["fp4", { loadIn4bit: true, quantType: "fp4" }],
   ["int4", { loadIn4bit: true, quantType: "int4" }],
+  ["int4-b128", { loadIn4bit: true, quantType: "int4", blockSize: 128 }],
 ];
+
+/** Schemes measured when `--schemes` is not given. */
+const DEFAULT_SCHEMES = "fp32,int8,nf4,fp4,int4,int4-b128";
+
+/** Returns the schemes named in `list` (comma-separated), fp32 first. */
+function selectSchemes(list: string): [string, LoadOptions][] {
+  const names = new Set(["fp32", ...list.split(",").map((name) => name.trim()).filter(Boolean)]);
+  for (const name of names) {
+    if (!ALL_SCHEMES.some(([scheme]) => scheme === name)) {
+      throw new RangeError(`Unknown scheme "${name}" in --schemes; choose from ${ALL_SCHEMES.map(([scheme]) => scheme).join(", ")}.`);
+    }
+  }
+  return ALL_SCHEMES.filter(([scheme]) => names.has(scheme));
+}
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
@@ -36,6 +54,7 @@ async function main(): Promise<void> {
   const runs = integerOption("runs", 20);
   const largeRuns = integerOption("large-runs", 5);
   const storage = stringOption("storage", "inline") as WeightStorage;
+  const schemes = selectSchemes(stringOption("schemes", DEFAULT_SCHEMES));
   const directory = path.resolve(__dirname, "out", "models", storage === "inline" ? "dnabert2-117m-shaped" : `dnabert2-117m-shaped-${storage}`);
   if (!fs.existsSync(path.join(directory, "model.onnx"))) {
     console.error(`Generating the model into ${directory} ...`);
@@ -55,11 +74,11 @@ async function main(): Promise<void> {
   );
 
   // Each repetition runs every scheme once, so that load on the machine spreads over all of them.
-  const results = new Map<string, ModelCaseResult[]>(SCHEMES.map(([scheme]) => [scheme, []]));
+  const results = new Map<string, ModelCaseResult[]>(schemes.map(([scheme]) => [scheme, []]));
   const baselines: ModelCaseResult[] = [];
   for (let repetition = 0; repetition < repetitions; repetition++) {
     baselines.push(await runModelCase({}));
-    for (const [scheme, options] of SCHEMES) {
+    for (const [scheme, options] of schemes) {
       const result = await runModelCase({ model: directory, options, vocabSize: DNABERT2_117M_SHAPE.vocabSize, forward });
       results.get(scheme)!.push(result);
       console.error(`${scheme}: load ${result.loadSeconds.toFixed(2)} s, ${result.forward.map((entry) => `${entry.batch}x${entry.length} ${entry.medianMs.toFixed(0)} ms`).join(", ")}`);
