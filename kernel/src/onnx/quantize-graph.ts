@@ -7,7 +7,7 @@
 import * as os from "node:os";
 
 import type { FourBitType } from "../quant";
-import { sharedWorkerPool, siblingWorkerScript } from "../workers/worker-pool";
+import { sharedWorkerPool, siblingWorkerScript, WorkerPool } from "../workers/worker-pool";
 import { isExternalTensor, type ExternalDataReader } from "./external-data";
 import { indexGraph } from "./graph-index";
 import { LayerScratch, quantizeLayer, type LayerQuantizationRequest, type LayerQuantizationResult } from "./layer-quantization";
@@ -116,6 +116,14 @@ export const PARALLEL_QUANTIZATION_MIN_VALUES = 2 ** 25;
 
 /** Default maximum of worker threads for {@link quantizeLinearWeights}. */
 export const MAX_QUANTIZATION_WORKERS = 4;
+
+/**
+ * Largest float32 weight, in bytes (32 MiB), for which {@link quantizeLinearWeights} uses the
+ * shared pool of warm workers. Each worker keeps up to two working copies of the largest weight
+ * it has seen, so a model with larger weights gets workers of its own that stop when the call
+ * ends, and their memory is free before onnxruntime copies the quantized weights.
+ */
+export const WARM_WORKER_MAX_WEIGHT_BYTES = 32 * 2 ** 20;
 
 /**
  * Quantizes the linear weights of `model` in place with `scheme`, or only inspects them when
@@ -240,8 +248,9 @@ function resolveWorkerCount(workers: number | undefined, weights: LinearWeight[]
 }
 
 /**
- * Quantizes `weights` in the shared pool of `workerCount` workers and hands each result to
- * `apply` in the order of `weights`. Layer i is dispatched only while i < (layers applied) +
+ * Quantizes `weights` in a pool of `workerCount` workers, the shared warm one unless a weight
+ * exceeds {@link WARM_WORKER_MAX_WEIGHT_BYTES}, and hands each result to `apply` in the order of
+ * `weights`. Layer i is dispatched only while i < (layers applied) +
  * 2 * workerCount: at most `2 * workerCount` layers are dispatched and not yet applied, at most
  * `workerCount` of them in workers. The slack lets a worker go on while a larger layer ahead of
  * it finishes. After the first error no layer is dispatched or applied, and the call rejects
@@ -253,7 +262,12 @@ async function quantizeInWorkers(
   request: (weight: LinearWeight) => LayerQuantizationRequest,
   apply: (weight: LinearWeight, result: LayerQuantizationResult) => void,
 ): Promise<void> {
-  const pool = sharedWorkerPool<LayerQuantizationRequest, LayerQuantizationResult>(siblingWorkerScript(__filename, "quantize-worker"), workerCount);
+  const script = siblingWorkerScript(__filename, "quantize-worker");
+  const largestBytes = weights.reduce((largest, weight) => Math.max(largest, 4 * weight.inFeatures * weight.outFeatures), 0);
+  const ownPool = largestBytes > WARM_WORKER_MAX_WEIGHT_BYTES;
+  const pool = ownPool
+    ? new WorkerPool<LayerQuantizationRequest, LayerQuantizationResult>(script, workerCount)
+    : sharedWorkerPool<LayerQuantizationRequest, LayerQuantizationResult>(script, workerCount);
   const window = 2 * workerCount;
   const finished = new Map<number, LayerQuantizationResult>();
   let nextToDispatch = 0;
@@ -293,6 +307,7 @@ async function quantizeInWorkers(
     }
   };
   await Promise.all(Array.from({ length: workerCount }, lane));
+  if (ownPool) await pool.close();
   if (firstError) throw firstError.error;
 }
 

@@ -13,6 +13,7 @@ import {
   quantizeLinearWeights,
   readModelBytes,
   type LinearLayerInfo,
+  WARM_WORKER_MAX_WEIGHT_BYTES,
   type WeightScheme,
 } from "../../../kernel/src/onnx";
 import { standardNormal } from "../../helpers/random";
@@ -174,6 +175,26 @@ describe("quantizeLinearWeights", () => {
       const sequential = await quantizeChain(scheme, 0);
       const parallel = await quantizeChain(scheme, 2);
       assert.ok(Buffer.from(parallel.bytes).equals(Buffer.from(sequential.bytes)), "model bytes after the rejected call");
+    });
+
+    it("quantizes a weight above the warm-worker limit", async () => {
+      // A 2900 x 2900 weight (33.6 MB of float32) gets workers of its own, stopped after the call.
+      const side = 2900;
+      assert.ok(4 * side * side > WARM_WORKER_MAX_WEIGHT_BYTES);
+      const build = () => {
+        const model = chainModel();
+        const large = makeTensor("L", ONNX_DATA_TYPE.FLOAT, [side, side], standardNormal(side * side, 300).map((x) => x * 0.05));
+        model.graph!.initializer!.push(large);
+        model.graph!.node!.push({ name: "large", opType: "MatMul", input: ["Z", "L"], output: ["ZL"] });
+        return model;
+      };
+      const scheme: WeightScheme = { kind: "4bit", type: "nf4", blockSize: 64 };
+      const sequential = build();
+      await quantizeLinearWeights(sequential, scheme, undefined, { workers: 0 });
+      const parallel = build();
+      const result = await quantizeLinearWeights(parallel, scheme, undefined, { workers: 2 });
+      assert.ok(result.layers.some((layer) => layer.weightName === "L" && layer.scheme === "nf4"), "the large weight is quantized");
+      assert.ok(Buffer.from(encodeModel(parallel)).equals(Buffer.from(encodeModel(sequential))), "model bytes");
     });
 
     it("rejects an invalid worker count", async () => {
