@@ -20,8 +20,11 @@ export JUPYTER_PLATFORM_DIRS=1
 # project too, because they follow XDG_CACHE_HOME instead of writing to ~/.cache.
 export XDG_CACHE_HOME="$REPO_ROOT/.cache/xdg"
 
-# npm's cache goes into the project unless the user chose one.
-export npm_config_cache="${npm_config_cache:-$REPO_ROOT/.cache/npm}"
+# npm's cache and logs go into the project. Under `npm start` or `npm test`, npm has already set
+# npm_config_cache (from .npmrc, relative to where npm was started), so both are set here
+# absolutely. DNAQUANT_NPM_CACHE chooses another cache.
+export npm_config_cache="${DNAQUANT_NPM_CACHE:-$REPO_ROOT/.cache/npm}"
+export npm_config_logs_dir="$REPO_ROOT/.cache/npm/_logs"
 # onnxruntime-node's install script would download a CUDA provider; the CPU binaries ship in the package.
 export ONNXRUNTIME_NODE_INSTALL=skip
 

@@ -39,7 +39,7 @@ export interface AgreementOptions {
 
 /** Result of comparing one quantized model with its reference. */
 export interface AgreementResult {
-  /** Model label and scheme, such as `tiny-dnabert2` and `nf4`. */
+  /** Model label and scheme label ({@link DnaModel.schemeLabel}), such as `tiny-dnabert2` and `nf4, double quant`. */
   model: string;
   scheme: string;
   sequences: number;
@@ -65,7 +65,7 @@ export async function compareWithReference(quantized: DnaModel, reference: DnaMo
   const { maskFraction = 0.15, seed = 1, batchSize = 8 } = options;
   if (!(maskFraction > 0 && maskFraction <= 1)) throw new RangeError(`maskFraction must be in (0, 1], got ${String(maskFraction)}.`);
   const thresholds = { ...DEFAULT_AGREEMENT_THRESHOLDS, ...options.thresholds };
-  const result: AgreementResult = { model: quantized.name, scheme: quantized.scheme, sequences: list.length, thresholds, warnings: [] };
+  const result: AgreementResult = { model: quantized.name, scheme: quantized.schemeLabel, sequences: list.length, thresholds, warnings: [] };
 
   // Embeddings, when both graphs expose the last hidden state.
   if (quantized.session.outputNames.includes("last_hidden_state") && reference.session.outputNames.includes("last_hidden_state")) {

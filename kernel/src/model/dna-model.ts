@@ -12,6 +12,7 @@ import { fillMask, type FillMaskOptions, type MaskPrediction } from "./tasks/fil
 import { tokenLogits, type TokenLogits } from "./tasks/token-logits";
 import type { BatchOptions, TaskContext } from "./tasks/run-batches";
 import type { MemoryFootprint } from "./footprint";
+import { DEFAULT_BLOCK_SIZE } from "./load-options";
 import type { DnaTokenizer } from "./tokenizer";
 
 /** One linear weight with the distribution of the values the model computes with. */
@@ -119,6 +120,20 @@ export class DnaModel {
     this.rebuildGraph = init.rebuildGraph;
     this.quantizationSettings = { ...init.quantizationSettings };
     this.tokenizerDirectory = init.tokenizerDirectory;
+  }
+
+  /**
+   * Name of the scheme with the settings that tell two models of one scheme apart: a block size
+   * other than the default and double quantization, such as `nf4, double quant` or
+   * `int4, block 128`.
+   */
+  get schemeLabel(): string {
+    const parts: string[] = [this.scheme];
+    const defaultBlock = this.scheme === "nf4" || this.scheme === "fp4" || this.scheme === "int4" ? DEFAULT_BLOCK_SIZE[this.scheme] : undefined;
+    if (this.blockSize !== undefined && this.blockSize !== defaultBlock) parts.push(`block ${this.blockSize}`);
+    const settings = this.quantizationSettings;
+    if (settings.bnb_4bit_use_double_quant === true || settings.double_quant === true) parts.push("double quant");
+    return parts.join(", ");
   }
 
   /** Returns the bytes of all weights as the session stores them, with a breakdown by role. */

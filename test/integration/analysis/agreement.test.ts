@@ -34,6 +34,21 @@ describe("compareWithReference", () => {
     await model.dispose();
   });
 
+  it("labels schemes by their settings", async () => {
+    const cases: [Parameters<typeof loadModelAndTokenizer>[1], string][] = [
+      [{ loadIn4bit: true, doubleQuant: true }, "nf4, double quant"],
+      [{ loadIn4bit: true, quantType: "int4", blockSize: 128 }, "int4, block 128"],
+      [{ loadIn4bit: true, quantType: "int4" }, "int4"],
+    ];
+    for (const [options, label] of cases) {
+      const { model } = await loadModelAndTokenizer(undefined, { ...options, warn: () => {} });
+      assert.equal(model.schemeLabel, label);
+      const result = await compareWithReference(model, reference, promoterSequences(2));
+      assert.equal(result.scheme, label);
+      await model.dispose();
+    }
+  });
+
   it("compares labels of a classifier", async () => {
     const fp32 = (await loadModelAndTokenizer(TAXONOMY_MODEL)).model;
     const int8 = (await loadModelAndTokenizer(TAXONOMY_MODEL, { loadIn8bit: true, warn: () => {} })).model;

@@ -46,7 +46,7 @@ describe("notebooks/quantization-error.ipynb", () => {
   it("shows agreement for every scheme", () => {
     const output = allOutputs(executed).find((entry) => entry.data?.[AGREEMENT_MIME_TYPE]);
     const payload = output!.data![AGREEMENT_MIME_TYPE] as AgreementPayload;
-    assert.deepEqual(payload.rows.map((row) => row.scheme), ["int8", "nf4", "nf4", "fp4", "int4"]);
+    assert.deepEqual(payload.rows.map((row) => row.scheme), ["int8", "nf4", "nf4, double quant", "fp4", "int4"]);
     assert.ok(payload.rows.every((row) => row.meanCosine! > 0.98 && row.footprintBytes! > 0));
   });
 
