@@ -18,12 +18,15 @@ export interface NormalizeOptions {
  * Upper-cases a DNA sequence and checks that it contains only IUPAC nucleotide codes, apart
  * from the allowed special tokens.
  * @param index position of the sequence in the caller's batch, used in error messages.
- * @throws TypeError when `sequence` is not a string, RangeError naming the sequence index,
- *   position (0-based) and character when a character is not a nucleotide code.
+ * @throws TypeError when `sequence` is not a string, RangeError naming the sequence index when it
+ *   is empty, and its position (0-based) and character when a character is not a nucleotide code.
  */
 export function normalizeDnaSequence(sequence: unknown, index: number, options: NormalizeOptions = {}): string {
   if (typeof sequence !== "string") {
     throw new TypeError(`Sequence ${index} must be a string, got ${sequence === null ? "null" : typeof sequence}.`);
+  }
+  if (sequence.length === 0) {
+    throw new RangeError(`Sequence ${index} is empty. Pass at least one nucleotide, or leave the sequence out of the list.`);
   }
   const upper = sequence.toUpperCase();
   const specialTokens = options.specialTokens ?? [];

@@ -22,6 +22,10 @@ describe("normalizeDnaSequence", () => {
     assert.throws(() => normalizeDnaSequence("AC[MASK]GT", 0), /invalid character "\[" at position 2/);
   });
 
+  it("rejects an empty sequence by index", () => {
+    assert.throws(() => normalizeDnaSequence("", 2), { name: "RangeError", message: /Sequence 2 is empty\. Pass at least one nucleotide/ });
+  });
+
   it("rejects a non-string", () => {
     assert.throws(() => normalizeDnaSequence(42, 1), (error: Error) => error instanceof TypeError && /Sequence 1 must be a string/.test(error.message));
   });
