@@ -6,19 +6,12 @@
  */
 
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
-import type { Message } from "@lumino/messaging";
-import { Widget } from "@lumino/widgets";
 import type { AgreementPayload } from "dnaquant/payloads";
 
 import { describeError, renderMessage } from "../common/message";
 import { readMimeData } from "../common/payload-checks";
-import {
-  loadPlotly,
-  observeThemeChanges,
-  PLOT_CONFIG,
-  readPlotTheme,
-  type PlotlyModule,
-} from "../plotting/plotly";
+import { PLOT_CONFIG, readPlotTheme } from "../plotting/plotly";
+import { PlotlyRenderer } from "../plotting/plotly-renderer";
 import { buildAgreementFigure } from "./figure";
 import { AGREEMENT_MIME_TYPE, validateAgreementPayload } from "./payload";
 import { AGREEMENT_CLASS, createAgreementView, type IAgreementView } from "./view";
@@ -30,7 +23,7 @@ import { AGREEMENT_CLASS, createAgreementView, type IAgreementView } from "./vie
  * rejecting the `renderModel` promise. A failure to load or draw plotly.js shows a message above
  * the plot, and the table and warnings stay.
  */
-export class RenderedAgreement extends Widget implements IRenderMime.IRenderer {
+export class RenderedAgreement extends PlotlyRenderer implements IRenderMime.IRenderer {
   /**
    * Creates a renderer for the MIME type in `options`.
    */
@@ -44,8 +37,7 @@ export class RenderedAgreement extends Widget implements IRenderMime.IRenderer {
    * Renders an agreement payload, replacing what an earlier call rendered.
    */
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const renderId = ++this._renderId;
-    this._releasePlot();
+    const renderId = this.beginRender();
     this._view = null;
     this._payload = null;
     this.node.replaceChildren();
@@ -76,63 +68,15 @@ export class RenderedAgreement extends Widget implements IRenderMime.IRenderer {
     this._payload = payload;
     this._view = view;
 
-    let plotly: PlotlyModule;
-    try {
-      plotly = await loadPlotly();
-    } catch (error) {
-      view.showProblem("plotly.js failed to load. Reload the page to try again.", error);
-      return;
-    }
-
-    // A later renderModel call or dispose may have happened while plotly.js was loading.
-    if (this.isDisposed || renderId !== this._renderId) {
-      return;
-    }
-    this._plotly = plotly;
-    this._stopObservingTheme ??= observeThemeChanges(() => void this._draw());
-    await this._draw();
-  }
-
-  /**
-   * Releases the plot (plotly.js listeners and DOM) and the theme observer.
-   */
-  override dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._stopObservingTheme?.();
-    this._stopObservingTheme = null;
-    this._releasePlot();
-    super.dispose();
-  }
-
-  /**
-   * Fits the plot to its width after the widget is attached, because JupyterLab may render an
-   * output before it is in the document, where plotly.js cannot measure it.
-   */
-  protected override onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._resizePlot();
-  }
-
-  /** Fits the plot to its width when the widget becomes visible, as in a revealed tab. */
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._resizePlot();
-  }
-
-  /** Fits the plot to its width when the output area changes size. */
-  protected override onResize(msg: Widget.ResizeMessage): void {
-    super.onResize(msg);
-    this._resizePlot();
+    await this.plotWhenLoaded(renderId, (error) => view.showProblem("plotly.js failed to load. Reload the page to try again.", error));
   }
 
   /**
    * Draws the bar chart with the current theme. `Plotly.react` updates an existing plot in place,
    * so a theme change does not rebuild it.
    */
-  private async _draw(): Promise<void> {
-    const plotly = this._plotly;
+  protected async draw(): Promise<void> {
+    const plotly = this.plotly;
     const payload = this._payload;
     const view = this._view;
     if (plotly === null || payload === null || view === null || this.isDisposed) {
@@ -153,39 +97,18 @@ export class RenderedAgreement extends Widget implements IRenderMime.IRenderer {
       plotly.purge(view.plot);
       return;
     }
-    this._plotted = true;
+    this.plotted = true;
     view.clearStatus();
   }
 
-  /** Calls `Plotly.purge` on the current plot, if one was drawn. */
-  private _releasePlot(): void {
-    if (this._plotly !== null && this._view !== null && this._plotted) {
-      this._plotly.purge(this._view.plot);
-    }
-    this._plotted = false;
-  }
-
-  /** Resizes the plot to its container if it is drawn and visible. */
-  private _resizePlot(): void {
-    if (this._plotly === null || this._view === null || !this._plotted || !this.isVisible) {
-      return;
-    }
-
-    // Plots.resize returns a promise in plotly.js 4.1, although @types/plotly.js declares void.
-    // It rejects when the plot is hidden, which changes nothing here, so the rejection is dropped.
-    const resized: unknown = this._plotly.Plots.resize(this._view.plot);
-    if (resized instanceof Promise) {
-      resized.catch(() => undefined);
-    }
+  /** Returns the plots of the current view. */
+  protected plotElements(): readonly HTMLElement[] {
+    return this._view === null ? [] : [this._view.plot];
   }
 
   private readonly _mimeType: string;
-  private _renderId = 0;
   private _payload: AgreementPayload | null = null;
   private _view: IAgreementView | null = null;
-  private _plotly: PlotlyModule | null = null;
-  private _plotted = false;
-  private _stopObservingTheme: (() => void) | null = null;
 }
 
 /**

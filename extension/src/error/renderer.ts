@@ -5,20 +5,13 @@
  */
 
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
-import type { Message } from "@lumino/messaging";
-import { Widget } from "@lumino/widgets";
 import type { ErrorPayload } from "dnaquant/payloads";
 import type { PlotlyHTMLElement, PlotMouseEvent } from "plotly.js-basic-dist-min";
 
 import { describeError, renderMessage } from "../common/message";
 import { readMimeData } from "../common/payload-checks";
-import {
-  loadPlotly,
-  observeThemeChanges,
-  PLOT_CONFIG,
-  readPlotTheme,
-  type PlotlyModule,
-} from "../plotting/plotly";
+import { PLOT_CONFIG, readPlotTheme } from "../plotting/plotly";
+import { PlotlyRenderer } from "../plotting/plotly-renderer";
 import { buildErrorBarsFigure, buildErrorHistogramFigure } from "./figure";
 import { defaultSortScheme, ERROR_METRIC_NAMES } from "./metrics";
 import { ERROR_MIME_TYPE, validateErrorPayload } from "./payload";
@@ -30,7 +23,7 @@ import { createErrorView, ERROR_CLASS, type ErrorViewState, type IErrorView } fr
  * An invalid payload, an unknown payload version or a failure to load or draw plotly.js shows a
  * message in the output area instead of rejecting the `renderModel` promise.
  */
-export class RenderedError extends Widget implements IRenderMime.IRenderer {
+export class RenderedError extends PlotlyRenderer implements IRenderMime.IRenderer {
   /**
    * Creates a renderer for the MIME type in `options`.
    */
@@ -47,9 +40,8 @@ export class RenderedError extends Widget implements IRenderMime.IRenderer {
    * updated, and so does the sort order when its scheme is still there.
    */
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const renderId = ++this._renderId;
+    const renderId = this.beginRender();
     const previous = this._previousState();
-    this._releasePlots();
     this._view = null;
     this._payload = null;
     this.node.replaceChildren();
@@ -80,68 +72,20 @@ export class RenderedError extends Widget implements IRenderMime.IRenderer {
     // Show the header, controls and table at once. The plots follow when plotly.js loads.
     const view = createErrorView(this.node, payload, {
       initialState: Private.initialState(payload, previous),
-      onChange: () => void this._draw(),
+      onChange: () => void this.draw(),
     });
     this._payload = payload;
     this._view = view;
 
-    let plotly: PlotlyModule;
-    try {
-      plotly = await loadPlotly();
-    } catch (error) {
-      view.showProblem("plotly.js failed to load. Reload the page to try again.", error);
-      return;
-    }
-
-    // A later renderModel call or dispose may have happened while plotly.js was loading.
-    if (this.isDisposed || renderId !== this._renderId) {
-      return;
-    }
-    this._plotly = plotly;
-    this._stopObservingTheme ??= observeThemeChanges(() => void this._draw());
-    await this._draw();
-  }
-
-  /**
-   * Releases the plots (plotly.js listeners and DOM) and the theme observer.
-   */
-  override dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._stopObservingTheme?.();
-    this._stopObservingTheme = null;
-    this._releasePlots();
-    super.dispose();
-  }
-
-  /**
-   * Fits the plots to their width after the widget is attached, because JupyterLab may render an
-   * output before it is in the document, where plotly.js cannot measure it.
-   */
-  protected override onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._resizePlots();
-  }
-
-  /** Fits the plots to their width when the widget becomes visible, as in a revealed tab. */
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._resizePlots();
-  }
-
-  /** Fits the plots to their width when the output area changes size. */
-  protected override onResize(msg: Widget.ResizeMessage): void {
-    super.onResize(msg);
-    this._resizePlots();
+    await this.plotWhenLoaded(renderId, (error) => view.showProblem("plotly.js failed to load. Reload the page to try again.", error));
   }
 
   /**
    * Draws both plots for the current controls and theme. `Plotly.react` updates an existing plot
    * in place, so a control change or theme change does not rebuild it.
    */
-  private async _draw(): Promise<void> {
-    const plotly = this._plotly;
+  protected async draw(): Promise<void> {
+    const plotly = this.plotly;
     const payload = this._payload;
     const view = this._view;
     if (plotly === null || payload === null || view === null || this.isDisposed) {
@@ -177,7 +121,7 @@ export class RenderedError extends Widget implements IRenderMime.IRenderer {
     }
 
     // A click on a bar selects its layer. plotly.js keeps the handler until Plotly.purge.
-    if (!this._plotted) {
+    if (!this.plotted) {
       barsElement.on("plotly_click", (event: PlotMouseEvent) => {
         const layer = event.points[0]?.x;
         if (typeof layer === "number") {
@@ -185,33 +129,8 @@ export class RenderedError extends Widget implements IRenderMime.IRenderer {
         }
       });
     }
-    this._plotted = true;
+    this.plotted = true;
     view.clearStatus();
-  }
-
-  /** Calls `Plotly.purge` on both plots, if they were drawn. */
-  private _releasePlots(): void {
-    if (this._plotly !== null && this._view !== null && this._plotted) {
-      this._plotly.purge(this._view.barsPlot);
-      this._plotly.purge(this._view.histogramPlot);
-    }
-    this._plotted = false;
-  }
-
-  /** Resizes the plots to their container if they are drawn and visible. */
-  private _resizePlots(): void {
-    if (this._plotly === null || this._view === null || !this._plotted || !this.isVisible) {
-      return;
-    }
-
-    // Plots.resize returns a promise in plotly.js 4.1, although @types/plotly.js declares void.
-    // It rejects when the plot is hidden, which changes nothing here, so the rejection is dropped.
-    for (const plot of [this._view.barsPlot, this._view.histogramPlot]) {
-      const resized: unknown = this._plotly.Plots.resize(plot);
-      if (resized instanceof Promise) {
-        resized.catch(() => undefined);
-      }
-    }
   }
 
   /** Returns the state of the controls with the selected layer's name, or null before a view. */
@@ -223,13 +142,14 @@ export class RenderedError extends Widget implements IRenderMime.IRenderer {
     return { ...state, layerName: this._payload.layers[state.layerIndex]?.name ?? null };
   }
 
+  /** Returns the plots of the current view. */
+  protected plotElements(): readonly HTMLElement[] {
+    return this._view === null ? [] : [this._view.barsPlot, this._view.histogramPlot];
+  }
+
   private readonly _mimeType: string;
-  private _renderId = 0;
   private _payload: ErrorPayload | null = null;
   private _view: IErrorView | null = null;
-  private _plotly: PlotlyModule | null = null;
-  private _plotted = false;
-  private _stopObservingTheme: (() => void) | null = null;
 }
 
 /**

@@ -6,19 +6,12 @@
  */
 
 import type { IRenderMime } from "@jupyterlab/rendermime-interfaces";
-import type { Message } from "@lumino/messaging";
-import { Widget } from "@lumino/widgets";
 import type { WeightsPayload } from "dnaquant/payloads";
 
 import { describeError, renderMessage } from "../common/message";
 import { readMimeData } from "../common/payload-checks";
-import {
-  loadPlotly,
-  observeThemeChanges,
-  PLOT_CONFIG,
-  readPlotTheme,
-  type PlotlyModule,
-} from "../plotting/plotly";
+import { PLOT_CONFIG, readPlotTheme } from "../plotting/plotly";
+import { PlotlyRenderer } from "../plotting/plotly-renderer";
 import {
   buildNormalizedFigure,
   buildWeightsFigure,
@@ -53,7 +46,7 @@ const STATISTICS_CLASS = "dq-RenderedWeights-statistics";
  * An invalid payload, an unknown payload version or a failure to load or draw plotly.js shows a
  * message in the output area instead of rejecting the `renderModel` promise.
  */
-export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
+export class RenderedWeights extends PlotlyRenderer implements IRenderMime.IRenderer {
   /**
    * Creates a renderer for the MIME type in `options`.
    */
@@ -69,12 +62,11 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
    * A layer of the same name stays selected when an output is updated.
    */
   async renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    const renderId = ++this._renderId;
+    const renderId = this.beginRender();
     const previousLayerName = this._selectedLayerName();
     const logCounts = this._view?.logCounts ?? false;
     const normalizedRequested = this._view?.normalizedRequested ?? false;
     const showFp4 = this._view?.showFp4 ?? false;
-    this._releasePlot();
     this._view = null;
     this._payload = null;
     this.node.replaceChildren();
@@ -110,68 +102,20 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
       logCounts,
       normalizedRequested,
       showFp4,
-      onChange: () => void this._draw(),
+      onChange: () => void this.draw(),
     });
     this._payload = payload;
     this._view = view;
 
-    let plotly: PlotlyModule;
-    try {
-      plotly = await loadPlotly();
-    } catch (error) {
-      view.showProblem("plotly.js failed to load. Reload the page to try again.", error);
-      return;
-    }
-
-    // A later renderModel call or dispose may have happened while plotly.js was loading.
-    if (this.isDisposed || renderId !== this._renderId) {
-      return;
-    }
-    this._plotly = plotly;
-    this._stopObservingTheme ??= observeThemeChanges(() => void this._draw());
-    await this._draw();
-  }
-
-  /**
-   * Releases the plot (plotly.js listeners and DOM) and the theme observer.
-   */
-  override dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
-    this._stopObservingTheme?.();
-    this._stopObservingTheme = null;
-    this._releasePlot();
-    super.dispose();
-  }
-
-  /**
-   * Fits the plot to its width after the widget is attached, because JupyterLab may render an
-   * output before it is in the document, where plotly.js cannot measure it.
-   */
-  protected override onAfterAttach(msg: Message): void {
-    super.onAfterAttach(msg);
-    this._resizePlot();
-  }
-
-  /** Fits the plot to its width when the widget becomes visible, as in a revealed tab. */
-  protected override onAfterShow(msg: Message): void {
-    super.onAfterShow(msg);
-    this._resizePlot();
-  }
-
-  /** Fits the plot to its width when the output area changes size. */
-  protected override onResize(msg: Widget.ResizeMessage): void {
-    super.onResize(msg);
-    this._resizePlot();
+    await this.plotWhenLoaded(renderId, (error) => view.showProblem("plotly.js failed to load. Reload the page to try again.", error));
   }
 
   /**
    * Draws the selected layer in the selected view with the current theme. `Plotly.react` updates
    * an existing plot in place, so a control change or theme change does not rebuild it.
    */
-  private async _draw(): Promise<void> {
-    const plotly = this._plotly;
+  protected async draw(): Promise<void> {
+    const plotly = this.plotly;
     const payload = this._payload;
     const view = this._view;
     if (plotly === null || payload === null || view === null || this.isDisposed) {
@@ -199,30 +143,8 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
       plotly.purge(view.plot);
       return;
     }
-    this._plotted = true;
+    this.plotted = true;
     view.clearStatus();
-  }
-
-  /** Calls `Plotly.purge` on the current plot, if one was drawn. */
-  private _releasePlot(): void {
-    if (this._plotly !== null && this._view !== null && this._plotted) {
-      this._plotly.purge(this._view.plot);
-    }
-    this._plotted = false;
-  }
-
-  /** Resizes the plot to its container if it is drawn and visible. */
-  private _resizePlot(): void {
-    if (this._plotly === null || this._view === null || !this._plotted || !this.isVisible) {
-      return;
-    }
-
-    // Plots.resize returns a promise in plotly.js 4.1, although @types/plotly.js declares void.
-    // It rejects when the plot is hidden, which changes nothing here, so the rejection is dropped.
-    const resized: unknown = this._plotly.Plots.resize(this._view.plot);
-    if (resized instanceof Promise) {
-      resized.catch(() => undefined);
-    }
   }
 
   /** Returns the name of the selected layer, or null before the first valid payload. */
@@ -233,13 +155,14 @@ export class RenderedWeights extends Widget implements IRenderMime.IRenderer {
     return this._payload.layers[this._view.layerIndex]?.name ?? null;
   }
 
+  /** Returns the plots of the current view. */
+  protected plotElements(): readonly HTMLElement[] {
+    return this._view === null ? [] : [this._view.plot];
+  }
+
   private readonly _mimeType: string;
-  private _renderId = 0;
   private _payload: WeightsPayload | null = null;
   private _view: Private.IView | null = null;
-  private _plotly: PlotlyModule | null = null;
-  private _plotted = false;
-  private _stopObservingTheme: (() => void) | null = null;
 }
 
 /**
