@@ -12,15 +12,7 @@ import {
 } from "../../../extension/src/agreement/payload";
 import { readMimeData } from "../../../extension/src/common/payload-checks";
 import { cloneAsJson, makeAgreementPayload } from "./fixtures";
-
-/** One malformed payload: how to break a valid one, and the error it must raise. */
-interface InvalidCase {
-  name: string;
-  breakPayload: (payload: Record<string, any>) => unknown;
-  errorType: typeof TypeError | typeof RangeError;
-  /** Text that the message must contain, usually the path of the invalid field. */
-  expectedText: string;
-}
+import { itRejectsInvalidPayloads, type InvalidCase } from "./payload-validation";
 
 const INVALID_CASES: InvalidCase[] = [
   {
@@ -217,30 +209,6 @@ describe("dnaquant-jupyterlab", () => {
       assert.deepEqual(validateAgreementPayload(parsed), makeAgreementPayload());
     });
 
-    it("should reject an unknown version", () => {
-      const payload = { ...cloneAsJson(makeAgreementPayload()), version: 2 };
-
-      assert.throws(() => validateAgreementPayload(payload), (error: unknown) => {
-        assert.ok(error instanceof RangeError, `expected RangeError, got ${String(error)}`);
-        assert.match(error.message, /payload\.version is 2/);
-        assert.match(error.message, /renders version 1 only/);
-        return true;
-      });
-    });
-
-    for (const { name, breakPayload, errorType, expectedText } of INVALID_CASES) {
-      it(`should reject ${name}`, () => {
-        const payload = breakPayload(cloneAsJson(makeAgreementPayload()));
-
-        assert.throws(() => validateAgreementPayload(payload), (error: unknown) => {
-          assert.ok(error instanceof errorType, `expected ${errorType.name}, got ${String(error)}`);
-          assert.ok(
-            error.message.includes(expectedText),
-            `message ${JSON.stringify(error.message)} lacks ${JSON.stringify(expectedText)}`,
-          );
-          return true;
-        });
-      });
-    }
+    itRejectsInvalidPayloads(validateAgreementPayload, makeAgreementPayload, INVALID_CASES);
   });
 });

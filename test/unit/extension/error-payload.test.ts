@@ -12,15 +12,7 @@ import {
   validateErrorPayload,
 } from "../../../extension/src/error/payload";
 import { cloneAsJson, makeErrorPayload } from "./fixtures";
-
-/** One malformed payload: how to break a valid one, and the error it must raise. */
-interface InvalidCase {
-  name: string;
-  breakPayload: (payload: Record<string, any>) => unknown;
-  errorType: typeof TypeError | typeof RangeError;
-  /** Text that the message must contain, usually the path of the invalid field. */
-  expectedText: string;
-}
+import { itRejectsInvalidPayloads, type InvalidCase } from "./payload-validation";
 
 const INVALID_CASES: InvalidCase[] = [
   {
@@ -224,30 +216,6 @@ describe("dnaquant-jupyterlab", () => {
       assert.deepEqual(validateErrorPayload(parsed), makeErrorPayload());
     });
 
-    it("should reject an unknown version", () => {
-      const payload = { ...cloneAsJson(makeErrorPayload()), version: 2 };
-
-      assert.throws(() => validateErrorPayload(payload), (error: unknown) => {
-        assert.ok(error instanceof RangeError, `expected RangeError, got ${String(error)}`);
-        assert.match(error.message, /payload\.version is 2/);
-        assert.match(error.message, /renders version 1 only/);
-        return true;
-      });
-    });
-
-    for (const { name, breakPayload, errorType, expectedText } of INVALID_CASES) {
-      it(`should reject ${name}`, () => {
-        const payload = breakPayload(cloneAsJson(makeErrorPayload()));
-
-        assert.throws(() => validateErrorPayload(payload), (error: unknown) => {
-          assert.ok(error instanceof errorType, `expected ${errorType.name}, got ${String(error)}`);
-          assert.ok(
-            error.message.includes(expectedText),
-            `message ${JSON.stringify(error.message)} lacks ${JSON.stringify(expectedText)}`,
-          );
-          return true;
-        });
-      });
-    }
+    itRejectsInvalidPayloads(validateErrorPayload, makeErrorPayload, INVALID_CASES);
   });
 });

@@ -12,15 +12,7 @@ import {
   WEIGHTS_PAYLOAD_VERSION,
 } from "../../../extension/src/weights/payload";
 import { cloneAsJson, makeWeightsPayload } from "./fixtures";
-
-/** One malformed payload: how to break a valid one, and the error it must raise. */
-interface InvalidCase {
-  name: string;
-  breakPayload: (payload: Record<string, any>) => unknown;
-  errorType: typeof TypeError | typeof RangeError;
-  /** Text that the message must contain, usually the path of the invalid field. */
-  expectedText: string;
-}
+import { itRejectsInvalidPayloads, type InvalidCase } from "./payload-validation";
 
 const INVALID_CASES: InvalidCase[] = [
   {
@@ -222,34 +214,7 @@ describe("dnaquant-jupyterlab", () => {
       assert.doesNotThrow(() => validateWeightsPayload(payload));
     });
 
-    it("should reject an unknown version", () => {
-      const payload = { ...cloneAsJson(makeWeightsPayload()), version: 2 };
-
-      assert.throws(() => validateWeightsPayload(payload), (error: unknown) => {
-        assert.ok(error instanceof RangeError, `expected RangeError, got ${String(error)}`);
-        assert.match(error.message, /payload\.version is 2/);
-        assert.match(error.message, /renders version 1 only/);
-        return true;
-      });
-    });
-
-    for (const { name, breakPayload, errorType, expectedText } of INVALID_CASES) {
-      it(`should reject ${name}`, () => {
-        const payload = breakPayload(cloneAsJson(makeWeightsPayload()));
-
-        assert.throws(() => validateWeightsPayload(payload), (error: unknown) => {
-          assert.ok(
-            error instanceof errorType,
-            `expected ${errorType.name}, got ${String(error)}`,
-          );
-          assert.ok(
-            error.message.includes(expectedText),
-            `message ${JSON.stringify(error.message)} lacks ${JSON.stringify(expectedText)}`,
-          );
-          return true;
-        });
-      });
-    }
+    itRejectsInvalidPayloads(validateWeightsPayload, makeWeightsPayload, INVALID_CASES);
   });
 
   describe("readMimeData", () => {
