@@ -5,7 +5,8 @@
  * bench/out/models/generator-1.2b-shaped on first use (about a minute, 5 GB of disk) and kept for
  * later runs. `--delete-model` removes it at the end.
  *
- * Usage: `npm run bench:generator` builds the kernel package and runs this script; alone, after a build:
+ * Usage: `npm run bench:generator` builds the kernel package and runs this script. To run it
+ * alone, after a build:
  *   node --import tsx bench/generator-memory.ts [--repetitions 3] [--runs 5] [--length 32]
  *     [--schemes fp32,int8,nf4] [--delete-model]
  */

@@ -68,9 +68,9 @@ export async function loadModelAndTokenizer(source?: string, options: LoadOption
  * session from the rewritten graph.
  *
  * Weights in external data files (`location` relative to the .onnx file) are read and quantized
- * one at a time, so the float32 model is never in memory as a whole. A graph left as the file
- * has it (float32, or saved quantized) is loaded by onnxruntime from the file path; see
- * `createSession` in session.ts for the other cases.
+ * one at a time, so the float32 model is never in memory as a whole. onnxruntime loads a graph
+ * left as the file has it (float32, or saved quantized) from the file path. `createSession` in
+ * session.ts describes the other cases.
  */
 export async function loadModel(source?: string, options: LoadOptions = {}): Promise<DnaModel> {
   const started = performance.now();

@@ -54,8 +54,8 @@ export type SessionSource =
  * - `"file"` for the file's own graph with external data (a float32 load, or a model saved
  *   quantized): onnxruntime reads the file, one copy;
  * - `"bytes-with-external-data"` when the tensors still in data files are more than twice the
- *   bytes of the in-memory tensors (which then must fit protobuf's 2 GiB limit): the encoded
- *   graph contains the in-memory tensors, and onnxruntime reads the others from the files;
+ *   bytes of the in-memory tensors, which then must fit protobuf's 2 GiB limit. The encoded
+ *   graph contains the in-memory tensors, and onnxruntime reads the others from the files.
  * - `"memory"` otherwise: the main graph's tensors are handed over from memory, the external
  *   ones read here first. onnxruntime copies them while the session is created, so the peak is
  *   about two copies of the weights. Encoding them into the protobuf instead costs about a copy

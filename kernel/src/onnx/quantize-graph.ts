@@ -120,8 +120,8 @@ export const MAX_QUANTIZATION_WORKERS = 4;
 /**
  * Largest float32 weight, in bytes (32 MiB), for which {@link quantizeLinearWeights} uses the
  * shared pool of warm workers. Each worker keeps up to two working copies of the largest weight
- * it has seen, so a model with larger weights gets workers of its own that stop when the call
- * ends, and their memory is free before onnxruntime copies the quantized weights.
+ * it has seen. A model with larger weights therefore gets workers of its own, which stop when
+ * the call ends, so their memory is free before onnxruntime copies the quantized weights.
  */
 export const WARM_WORKER_MAX_WEIGHT_BYTES = 32 * 2 ** 20;
 
@@ -134,7 +134,7 @@ export const WARM_WORKER_MAX_WEIGHT_BYTES = 32 * 2 ** 20;
  * the worker reads the weight. For other models this thread copies the weight and transfers the
  * copy. Each worker has one layer at a time, and the graph rewrite takes the finished layers in
  * graph order. The rewritten model is therefore byte for byte the one the calling thread
- * produces, and `inspect` sees the layers in the same order. A weight in external data is read
+ * produces, and `inspect` receives the layers in the same order. A weight in external data is read
  * from its file by the thread that quantizes it.
  *
  * @param inspect called once per linear weight, in graph order; see {@link WeightInspector}.

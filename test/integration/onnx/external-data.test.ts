@@ -1,8 +1,8 @@
 /**
  * Models whose weights are in ONNX external data files. The tests load them quantized and in
- * float32, save with external data, check the errors for broken references, cover subgraphs and
- * opsets 11 to 21, and load a DNABERT-2-117M-shaped model (480 MB of float32 in one data file)
- * in 4 bits.
+ * float32, save them with external data and check the errors for broken references. They cover
+ * subgraphs and opsets 11 to 21, and load a DNABERT-2-117M-shaped model (480 MB of float32 in
+ * one data file) in 4 bits.
  *
  * The models come from the generators in bench/models, written into a temporary folder.
  */
@@ -418,9 +418,9 @@ describe("external data", () => {
         : [];
       const tensor = (name: string, dims: number[], seed: number, file: number) => {
         const values = standardNormal(dims[0]! * dims[1]!, seed).map((value) => value * 0.05);
-        const made = makeTensor(name, ONNX_DATA_TYPE.FLOAT, dims, values);
-        if (external) setExternalData(made, writers[file]!.append(new Uint8Array(values.buffer)));
-        return made;
+        const tensor = makeTensor(name, ONNX_DATA_TYPE.FLOAT, dims, values);
+        if (external) setExternalData(tensor, writers[file]!.append(new Uint8Array(values.buffer)));
+        return tensor;
       };
       const initializer = [
         tensor("embeddings", [vocab, hidden], 1, 0),
